@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Set up a development environment and run the project's jobs.
+
+    python3 dev.py demo    set everything up, then turn the example plan and
+                           customers into a schedule and an .ics file
+    python3 dev.py test    set everything up, then run linters, type checks,
+                           the whole test suite and the docs build
+
+Needs only Python 3.11+ and git. Everything is installed into .venv/ next to this
+file; a second run reinstalls only when pyproject.toml has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".touchpoints-installed"
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, check=False)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def setup() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print(f"+ creating {VENV.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip>=25.1")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", ".[testing]", "--group", "dev")
+    STAMP.write_text(wanted)
+
+
+def demo() -> None:
+    run(
+        BIN / "touchpoints",
+        "preview",
+        "examples/after-sales.json",
+        "--anchor",
+        "purchase=2026-01-15",
+        "--timezone",
+        "America/New_York",
+        "--subject-id",
+        "cust-42",
+    )
+
+
+def test() -> None:
+    env_profile = "ci" if os.environ.get("CI") else "dev"  # noqa: TID251
+    os.environ.setdefault("HYPOTHESIS_PROFILE", env_profile)  # noqa: TID251
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy")
+    run(BIN / "pytest", "-n", "2", *sys.argv[2:])
+
+
+def main() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run on any Python
+        sys.exit("touchpoints needs Python 3.11 or newer")
+    jobs = {"demo": demo, "test": test, "setup": lambda: None}
+    if len(sys.argv) < 2 or sys.argv[1] not in jobs:
+        sys.exit(__doc__)
+    setup()
+    jobs[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    main()
