@@ -6,7 +6,7 @@ This is the one place that decides how a local date and time becomes an instant.
 from __future__ import annotations
 
 import difflib
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -80,19 +80,20 @@ def localize(wall: datetime, zone: ZoneInfo) -> datetime:
     >>> localize(datetime(2026, 10, 25, 2, 30), berlin).isoformat()  # ambiguous
     '2026-10-25T02:30:00+02:00'
     """
-    aware = wall.replace(tzinfo=zone)
-    # fold=0 in a gap uses the offset from before the transition; the round trip
-    # through UTC turns that into the wall time moved forward by the gap.
-    roundtrip = aware.astimezone(UTC).astimezone(zone)
-    if roundtrip.replace(tzinfo=None) != wall:
-        return roundtrip
-    return aware
+    before = zone.utcoffset(wall)
+    after = zone.utcoffset(wall.replace(fold=1))
+    if before is not None and after is not None and before < after:
+        # In a gap, fold=0 reads the wall time with the offset from before the
+        # transition and fold=1 with the one after; their difference is the gap.
+        wall = wall + (after - before)
+    return wall.replace(tzinfo=zone)
 
 
 def to_local_date(value: date, zone: ZoneInfo) -> date:
     """The local calendar date of an anchor value: a date as it is, a datetime as its
     date in ``zone`` (an aware one converted first, a naive one taken as local).
 
+    >>> from datetime import UTC
     >>> to_local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), zone_for("Europe/Berlin"))
     datetime.date(2026, 1, 16)
     """

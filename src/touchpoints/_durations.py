@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Final
 
 from dateutil.relativedelta import relativedelta
@@ -186,6 +187,19 @@ class Duration:
             + self.hours / 24
             + self.minutes / 1440
         )
+
+    def as_timedelta(self) -> timedelta:
+        """This duration as a ``timedelta``; only for exact durations (no years or months).
+
+        Raises:
+            ValueError: the duration has years or months, whose length varies.
+
+        >>> Duration(weeks=1, hours=12).as_timedelta()
+        datetime.timedelta(days=7, seconds=43200)
+        """
+        if not self.is_exact:
+            raise ValueError(f"{self} has no fixed length: years and months vary")
+        return timedelta(days=self.weeks * 7 + self.days, hours=self.hours, minutes=self.minutes)
 
     def as_relativedelta(self, factor: int = 1) -> relativedelta:
         """This duration times ``factor``, for dateutil arithmetic.

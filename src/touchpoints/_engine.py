@@ -230,24 +230,36 @@ def schedule_many(
     [('c1', '2026-01-15'), ('c2', '2026-01-16')]
     """
     engine = _Engine(plan, start=start, end=end, limit=limit)
-    cache: dict[tuple[object, ...], _Computed] = {}
+    walls: dict[tuple[object, ...], _Walls] = {}
+    dues: dict[tuple[object, ...], _Walls] = {}
     for subject in subjects:
         key = engine.key(subject)
-        computed = cache.get(key)
+        computed = dues.get(key)
         if computed is None:
-            computed = engine.compute(subject.id, key)
-            if len(cache) >= _CACHE_SIZE:
-                del cache[next(iter(cache))]
-            cache[key] = computed
+            computed = engine.compute(subject.id, key, walls)
+            _remember(dues, key, computed)
         if on_omitted is not None:
             for omission in computed.omitted:
                 on_omitted(subject.id, omission)
         yield from engine.touch_points(subject.id, computed)
 
 
+def _remember(
+    cache: dict[tuple[object, ...], _Walls], key: tuple[object, ...], value: _Walls
+) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        del cache[next(iter(cache))]  # the oldest entry: dicts keep insertion order
+    cache[key] = value
+
+
 @dataclass(frozen=True, slots=True)
-class _Computed:
-    """What subjects with equal zone and anchors share: due dates and omissions."""
+class _Walls:
+    """What subjects with equal anchors (and zone) share: the sorted entries
+    ``(due, rule position, occurrence, rule)``, the omissions and the window used.
+
+    At the first stage ``due`` holds wall-clock values; :meth:`_Engine.compute`
+    places them in the subject's zone.
+    """
 
     entries: tuple[tuple[date, int, int, Rule], ...]
     omitted: tuple[Omission, ...]
@@ -261,21 +273,27 @@ class _MissingAnchor(Exception):
 
 
 class _Engine:
-    """A plan and window prepared once, applied to any number of subjects."""
+    """A plan and window prepared once, applied to any number of subjects.
 
-    __slots__ = ("_all_day", "_end", "_limit", "_names", "_plan", "_start")
+    Scheduling has two stages. The first depends only on the subject's anchor dates
+    (and on its zone only when a window bound is a datetime): it computes wall-clock
+    values, filters them to the window and applies the limit. The second places the
+    wall-clock values in the subject's zone. :func:`schedule_many` caches both.
+    """
+
+    __slots__ = ("_all_day", "_end", "_limit", "_names", "_plan", "_start", "_zoned_window")
 
     def __init__(self, plan: Plan, *, start: date | None, end: date | None, limit: int) -> None:
         if type(limit) is not int or limit < 1:
             raise ScheduleError(f"limit must be a whole number of 1 or more, not {limit!r}")
         for name, bound in (("start", start), ("end", end)):
+            if bound is not None and not isinstance(bound, date):
+                raise ScheduleError(f"the window {name} must be a date or datetime, not {bound!r}")
             if isinstance(bound, datetime) and bound.utcoffset() is None:
                 raise ScheduleError(
                     f"the window {name} {bound.isoformat()} has no time zone; pass a date "
                     "or a timezone-aware datetime"
                 )
-            if bound is not None and not isinstance(bound, date):
-                raise ScheduleError(f"the window {name} must be a date or datetime, not {bound!r}")
         if start is not None and end is not None and _instant(end) < _instant(start):
             raise ScheduleError(
                 f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})"
@@ -285,12 +303,13 @@ class _Engine:
         self._start = start
         self._end = end
         self._limit = limit
+        self._zoned_window = isinstance(start, datetime) or isinstance(end, datetime)
         names: dict[str, None] = dict.fromkeys(plan.subject_anchors())
         names.update(dict.fromkeys(plan.anchors))
         self._names = tuple(names)
 
     def schedule(self, subject: Subject) -> Schedule:
-        computed = self.compute(subject.id, self.key(subject))
+        computed = self.compute(subject.id, self.key(subject), {})
         return Schedule(
             plan_id=self._plan.id,
             subject_id=subject.id,
@@ -312,11 +331,30 @@ class _Engine:
             values.append(value)
         return tuple(values)
 
-    def touch_points(self, subject_id: str, computed: _Computed) -> Iterator[TouchPoint]:
+    def touch_points(self, subject_id: str, computed: _Walls) -> Iterator[TouchPoint]:
         plan_id = self._plan.id
         new = tuple.__new__
         for due, _, occurrence, rule in computed.entries:
             yield new(TouchPoint, (plan_id, rule.id, subject_id, occurrence, due, rule))
+
+    def compute(
+        self,
+        subject_id: str,
+        key: tuple[object, ...],
+        walls: dict[tuple[object, ...], _Walls],
+    ) -> _Walls:
+        """The subject's sorted entries, reusing ``walls`` computed for equal anchors."""
+        zone = self._zone(key[0], subject_id)
+        walls_key = key if self._zoned_window else key[1:]
+        stage = walls.get(walls_key)
+        if stage is None:
+            stage = self._first_stage(subject_id, zone, key[1:])
+            _remember(walls, walls_key, stage)
+        if self._all_day:
+            return stage
+        entries = [(localize(wall, zone), i, k, rule) for wall, i, k, rule in stage.entries]  # type: ignore[arg-type]
+        entries.sort(key=_order)
+        return _Walls(tuple(entries), stage.omitted, stage.start, stage.end)
 
     def _zone(self, zone_key: object, subject_id: str) -> ZoneInfo:
         if zone_key is None:
@@ -330,12 +368,11 @@ class _Engine:
         assert isinstance(zone_key, str)
         return zone_for(zone_key)
 
-    def compute(self, subject_id: str, key: tuple[object, ...]) -> _Computed:
+    def _first_stage(self, subject_id: str, zone: ZoneInfo, values: tuple[object, ...]) -> _Walls:
         plan = self._plan
-        zone = self._zone(key[0], subject_id)
-        given: dict[str, date] = {
+        given = {
             name: value
-            for name, value in zip(self._names, key[1:], strict=True)
+            for name, value in zip(self._names, values, strict=True)
             if isinstance(value, date)
         }
         resolved: dict[str, date] = {}
@@ -355,53 +392,54 @@ class _Engine:
                         f"anchor {name!r} ({derivation}) falls outside the years 1 to 9999 "
                         f"for subject {subject_id!r}"
                     ) from None
-            assert isinstance(value, date)
             resolved[name] = value
             return value
 
-        start, end = self._window(zone, given, anchor)
-        lower: Wall | None = None
-        if start is not None:
-            if self._all_day:
-                lower = start
-            else:
-                assert isinstance(start, datetime)
-                lower = start.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
+        start, end = self._window(given, anchor)
+        # With a datetime bound the window is a span of instants; otherwise it is a
+        # span of local days, compared with the wall-clock value.
+        exact = self._zoned_window and not self._all_day
+        lower = self._bound(start, zone, exact=exact)
+        upper = self._bound(end, zone, exact=exact, is_end=True)
+        seek = lower
+        if exact and isinstance(lower, datetime):
+            # Gap shifts move times forward by hours at most: a day of slack is safe.
+            seek = lower.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
         entries: list[tuple[date, int, int, Rule]] = []
         omitted: list[Omission] = []
+        limit = self._limit
         for index, rule in enumerate(plan.touchpoints):
             try:
-                walls = _walls(rule, anchor, plan.contact_time, lower)
-                for occurrence, wall in walls:
-                    due = wall if self._all_day else localize(wall, zone)  # type: ignore[arg-type]
-                    if due >= end:
+                for occurrence, wall in _walls(rule, anchor, plan.contact_time, seek):
+                    point = localize(wall, zone) if exact else wall  # type: ignore[arg-type]
+                    if upper is not None and point >= upper:
                         break
-                    if start is not None and due < start:
+                    if lower is not None and point < lower:
                         continue
-                    entries.append((due, index, occurrence, rule))
-                    if len(entries) > self._limit:
-                        raise TooManyTouchPointsError(subject_id, rule.id, self._limit)
+                    entries.append((wall, index, occurrence, rule))
+                    if len(entries) > limit:
+                        raise TooManyTouchPointsError(subject_id, rule.id, limit)
             except _MissingAnchor as missing:
                 if not rule.optional:
                     raise MissingAnchorError(subject_id, rule.id, missing.anchor) from None
                 omitted.append(Omission(rule.id, missing.anchor))
-            except (OverflowError, ValueError) as error:
-                if isinstance(error, ScheduleError):
-                    raise
+            except TooManyTouchPointsError:
+                raise  # an OverflowError too, but not a date out of range
+            except OverflowError:
                 raise ScheduleError(
                     f"rule {rule.id!r} falls outside the years 1 to 9999 for subject {subject_id!r}"
                 ) from None
         entries.sort(key=_order)
-        return _Computed(tuple(entries), tuple(omitted), start, end)
+        return _Walls(tuple(entries), tuple(omitted), start, end)
 
     def _window(
-        self, zone: ZoneInfo, given: dict[str, date], anchor: Callable[[str], date]
+        self, given: dict[str, date], anchor: Callable[[str], date]
     ) -> tuple[date | None, date]:
-        start = self._bound(self._start, zone) if self._start is not None else None
+        """The window's start and end as given, the end defaulting to the horizon."""
         if self._end is not None:
-            return start, self._bound(self._end, zone, is_end=True)
+            return self._start, self._end
         if self._start is not None:
-            origin = _local_day(self._start, zone)
+            origin = self._start.date() if isinstance(self._start, datetime) else self._start
         else:
             days = []
             for name in self._names:
@@ -409,26 +447,32 @@ class _Engine:
                     days.append(anchor(name))
                 except _MissingAnchor:
                     continue
-            origin = min(days, default=date(1, 1, 1))
+            origin = min(days, default=date.min)
         try:
             last = origin + self._plan.horizon.as_relativedelta()
         except (OverflowError, ValueError):
             last = date.max
-        return start, self._bound(last, zone, is_end=True)
+        return self._start, last
 
-    def _bound(self, bound: date, zone: ZoneInfo, *, is_end: bool = False) -> date:
-        if self._all_day:
-            if type(bound) is date:
+    def _bound(
+        self, bound: date | None, zone: ZoneInfo, *, exact: bool, is_end: bool = False
+    ) -> date | None:
+        """A window bound in the terms walls are compared in: a date for all-day plans,
+        an instant when ``exact``, else a wall-clock midnight."""
+        if bound is None:
+            return None
+        if not isinstance(bound, datetime):
+            if self._all_day:
                 return bound
-            assert isinstance(bound, datetime)
-            local = bound.astimezone(zone)
-            # An all-day touch point is in the window when its day overlaps it.
-            return local.date() + timedelta(days=1 if is_end and local.time() != time() else 0)
-        if isinstance(bound, datetime):
+            midnight = datetime.combine(bound, time())
+            if bound == date.max:  # no horizon could be computed: no upper bound
+                return midnight if not exact else midnight.replace(tzinfo=zone)
+            return localize(midnight, zone) if exact else midnight
+        if not self._all_day:
             return bound
-        if bound == date.max:
-            return datetime.max.replace(tzinfo=zone)
-        return localize(datetime.combine(bound, time()), zone)
+        local = bound.astimezone(zone)
+        # An all-day touch point is in the window when its day overlaps the window.
+        return local.date() + timedelta(days=1 if is_end and local.time() != time() else 0)
 
 
 def _order(entry: tuple[date, int, int, Rule]) -> tuple[date, int, int]:
@@ -441,8 +485,35 @@ def _instant(bound: date) -> datetime:
     return datetime.combine(bound, time(), _UTC)
 
 
-def _local_day(bound: date, zone: ZoneInfo) -> date:
-    return bound.astimezone(zone).date() if isinstance(bound, datetime) else bound
+def _shifter(
+    expression: AnchorExpression, step: Duration | None = None
+) -> Callable[[Wall, int], Wall]:
+    """``shift(base, times)``: base + signed offset + times x step, in one addition.
+
+    Offsets and steps without years or months add as ``timedelta``, which is much
+    faster than ``relativedelta`` and gives the same result for days, hours and minutes.
+    """
+    offset = expression.offset
+    if offset.is_exact and (step is None or step.is_exact):
+        fixed = offset.as_timedelta() * expression.sign
+        stride = step.as_timedelta() if step is not None else timedelta()
+
+        def shift_exact(base: Wall, times: int) -> Wall:
+            try:
+                return base + (fixed + stride * times)
+            except (OverflowError, ValueError) as error:
+                raise OverflowError(str(error)) from None
+
+        return shift_exact
+
+    def shift_calendar(base: Wall, times: int) -> Wall:
+        try:
+            result: Wall = base + expression.as_relativedelta(step, times)
+        except (OverflowError, ValueError) as error:
+            raise OverflowError(str(error)) from None
+        return result
+
+    return shift_calendar
 
 
 def _walls(
@@ -451,25 +522,28 @@ def _walls(
     contact_time: time | None,
     lower: Wall | None,
 ) -> Iterator[tuple[int, Wall]]:
-    """Occurrence numbers and local wall-clock values of one rule, lazily, in order."""
+    """Occurrence numbers and local wall-clock values of one rule, lazily, in order.
+
+    Every value is computed from its anchor in one step (the no-drift rule).
+    ``lower`` lets a fixed-interval series skip ahead to the window.
+    """
 
     def at(expression: AnchorExpression) -> Wall:
         base = to_wall(anchor(expression.anchor), contact_time)
-        return base + expression.as_relativedelta()
+        return _shifter(expression)(base, 0)
 
     if rule.at is not None:
         yield 1, at(rule.at)
         return
     assert rule.starting is not None
-    starting = rule.starting
     until = at(rule.until) if rule.until is not None else None
     last = rule.count
-    base = to_wall(anchor(starting.anchor), contact_time)
     if rule.every is not None:
-        step = rule.every
+        base = to_wall(anchor(rule.starting.anchor), contact_time)
+        shift = _shifter(rule.starting, rule.every)
 
         def nth(n: int) -> Wall:
-            return base + starting.as_relativedelta(step, n - 1)
+            return shift(base, n - 1)
 
         first = 1 if lower is None else _first_at_or_after(nth, lower)
         for n in count_from(first):
@@ -477,16 +551,15 @@ def _walls(
                 return
             try:
                 wall = nth(n)
-            except (OverflowError, ValueError):
+            except OverflowError:
                 return
             if until is not None and wall > until:
                 return
             yield n, wall
         return  # pragma: no cover - count_from never ends
-    dtstart = at(starting)
-    all_day = type(dtstart) is date
-    if all_day:
-        dtstart = datetime.combine(dtstart, time())
+    start = at(rule.starting)
+    all_day = type(start) is date
+    dtstart = datetime.combine(start, time()) if all_day else start
     assert isinstance(dtstart, datetime)
     moment: datetime
     for n, moment in enumerate(rule.recurrence(dtstart), start=1):
@@ -508,7 +581,7 @@ def _first_at_or_after(nth: Callable[[int], Wall], lower: Wall) -> int:
     def before(n: int) -> bool:
         try:
             return nth(n) < lower
-        except (OverflowError, ValueError):
+        except OverflowError:
             return False
 
     if not before(1):

@@ -25,8 +25,8 @@ True
 """
 
 _PREFIX: Final = NAMESPACE.bytes
-_VERSION_MASK: Final = ~(0xF000 << 64) & ~(0xC000 << 48)
-_VERSION_BITS: Final = (0x5000 << 64) | (0x8000 << 48)
+# RFC 9562 variant bits: the top two bits of the 17th hex digit become 10.
+_VARIANT: Final = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def touch_point_id(plan_id: str, subject_id: str, rule_id: str, occurrence: int) -> str:
@@ -40,7 +40,6 @@ def touch_point_id(plan_id: str, subject_id: str, rule_id: str, occurrence: int)
     True
     """
     name = f"{plan_id}\n{rule_id}\n{occurrence}\n{subject_id}".encode()
-    digest = hashlib.sha1(_PREFIX + name, usedforsecurity=False).digest()
-    value = int.from_bytes(digest[:16], "big") & _VERSION_MASK | _VERSION_BITS
-    hex_ = f"{value:032x}"
-    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+    x = hashlib.sha1(_PREFIX + name, usedforsecurity=False).hexdigest()
+    # The first 128 bits of the SHA-1, with the version digit set to 5 and the variant.
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
