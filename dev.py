@@ -49,13 +49,22 @@ def demo() -> None:
     run(
         BIN / "touchpoints",
         "preview",
-        "examples/after-sales.json",
+        "examples/after-sales.yaml",
         "--anchor",
         "purchase=2026-01-15",
         "--timezone",
         "America/New_York",
         "--subject-id",
         "cust-42",
+    )
+    run(
+        BIN / "touchpoints",
+        "export",
+        "examples/after-sales.yaml",
+        "--subjects",
+        "examples/customers.csv",
+        "-o",
+        "out/customers.ics",
     )
 
 
@@ -66,6 +75,18 @@ def test() -> None:
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
     run(BIN / "pytest", "-n", "2", *sys.argv[2:])
+    # -E: the reference pages are generated from the code, so always re-read them.
+    run(
+        BIN / "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-E",
+        "-q",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
+    )
 
 
 def main() -> None:

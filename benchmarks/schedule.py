@@ -65,6 +65,29 @@ def run_touchpoints(plan: Plan, items: Iterator[Subject]) -> int:
     return produced
 
 
+def with_holidays(plan: Plan) -> Plan:
+    """The same plan, with Bavarian public holidays and the following-day roll."""
+    data = plan.model_dump(mode="json")
+    data["calendar"] = {"holidays": "DE-BY", "roll": "following"}
+    return Plan.model_validate(data)
+
+
+def run_touchpoints_with_holidays(plan: Plan, items: Iterator[Subject]) -> int:
+    return run_touchpoints(with_holidays(plan), items)
+
+
+def with_spacing(plan: Plan) -> Plan:
+    """The same plan with holidays and contact-fatigue rules: 10 days between any two
+    contacts, at most 2 in 30 days."""
+    data = with_holidays(plan).model_dump(mode="json")
+    data["fatigue"] = {"spacing": "10 days", "caps": [{"max": 2, "per": "30 days"}]}
+    return Plan.model_validate(data)
+
+
+def run_touchpoints_with_spacing(plan: Plan, items: Iterator[Subject]) -> int:
+    return run_touchpoints(with_spacing(plan), items)
+
+
 def run_touchpoints_with_ids(plan: Plan, items: Iterator[Subject]) -> int:
     produced = 0
     for tp in schedule_many(plan, items):
@@ -133,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     runners: dict[str, Runner] = {
         "touchpoints schedule_many": run_touchpoints,
         "touchpoints, ids read": run_touchpoints_with_ids,
+        "touchpoints, DE-BY holidays": run_touchpoints_with_holidays,
+        "touchpoints, + spacing/caps": run_touchpoints_with_spacing,
         "naive relativedelta+rrule": run_naive,
     }
     print(

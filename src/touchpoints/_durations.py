@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = ["AnchorExpression", "Duration"]
 
-_UNITS: Final = ("years", "months", "weeks", "days", "hours", "minutes")
+_UNITS: Final = ("years", "months", "weeks", "days", "hours", "minutes", "business_days")
 _UNIT_WORDS: Final = {
     **dict.fromkeys(("year", "years", "y", "yr", "yrs"), "years"),
     **dict.fromkeys(("month", "months", "mo", "mon", "mos"), "months"),
@@ -27,8 +27,14 @@ _UNIT_WORDS: Final = {
     **dict.fromkeys(("day", "days", "d"), "days"),
     **dict.fromkeys(("hour", "hours", "h", "hr", "hrs"), "hours"),
     **dict.fromkeys(("minute", "minutes", "min", "mins"), "minutes"),
+    **dict.fromkeys(
+        ("business day", "business days", "working day", "working days", "workday", "workdays"),
+        "business_days",
+    ),
 }
-_TEXT_PART: Final = re.compile(r"\s*(?:,|\band\b)?\s*(\d+)\s*([A-Za-z]+)\s*")
+_TEXT_PART: Final = re.compile(
+    r"\s*(?:,|\band\b)?\s*(\d+)\s*((?:business|working)\s+days?|[A-Za-z]+)\s*"
+)
 _ISO: Final = re.compile(
     r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?"
@@ -37,8 +43,8 @@ _ISO: Final = re.compile(
 # cannot overflow and a typo such as "90000 years" is caught.
 _MAX_DAYS: Final = 366_000
 _DURATION_HELP: Final = (
-    "write it like '2 weeks', '90 days', '1 year 6 months' or '2 hours 30 minutes', "
-    "or in ISO 8601 like 'P2W', 'P1Y6M' or 'PT2H30M'"
+    "write it like '2 weeks', '90 days', '1 year 6 months', '2 hours 30 minutes' or "
+    "'10 business days', or in ISO 8601 like 'P2W', 'P1Y6M' or 'PT2H30M'"
 )
 
 
@@ -55,7 +61,7 @@ class Duration:
     so ``Duration.parse("2 weeks")`` prints back as ``2 weeks``.
 
     >>> Duration.parse("1 year 6 months")
-    Duration(years=1, months=6, weeks=0, days=0, hours=0, minutes=0)
+    Duration(years=1, months=6, weeks=0, days=0, hours=0, minutes=0, business_days=0)
     >>> str(Duration.parse("P2W")), Duration.parse("1 year 6 months").to_iso()
     ('2 weeks', 'P1Y6M')
     """
@@ -66,12 +72,18 @@ class Duration:
     days: int = 0
     hours: int = 0
     minutes: int = 0
+    business_days: int = 0
 
     def __post_init__(self) -> None:
         for unit in _UNITS:
             value = getattr(self, unit)
             if type(value) is not int or value < 0:
                 raise ValueError(f"{unit} must be a whole number of zero or more, not {value!r}")
+        if self.business_days and any(getattr(self, unit) for unit in _UNITS[:-1]):
+            raise ValueError(
+                f"{self} mixes business days with other units; count business days alone, "
+                "such as '10 business days'"
+            )
         if self.approximate_days() > _MAX_DAYS:
             raise ValueError(f"{self} is too long; durations are limited to about 1,000 years")
 
@@ -85,7 +97,9 @@ class Duration:
         >>> Duration.parse("90 days").days
         90
         >>> Duration.parse("PT1H30M")
-        Duration(years=0, months=0, weeks=0, days=0, hours=1, minutes=30)
+        Duration(years=0, months=0, weeks=0, days=0, hours=1, minutes=30, business_days=0)
+        >>> Duration.parse("10 business days").business_days
+        10
         """
         stripped = text.strip()
         if stripped[:1] in ("P", "p"):
@@ -104,7 +118,7 @@ class Duration:
             if unit is None:
                 raise ValueError(
                     f"unknown unit {word!r} in {text!r}; use years, months, weeks, days, "
-                    "hours or minutes"
+                    "hours, minutes or business days"
                 )
             if unit in parts:
                 raise ValueError(f"{text!r} gives {unit} twice; give each unit once")
@@ -115,7 +129,7 @@ class Duration:
 
     def __str__(self) -> str:
         words = [
-            f"{value} {unit if value != 1 else unit[:-1]}"
+            f"{value} {unit.replace('_', ' ') if value != 1 else unit[:-1].replace('_', ' ')}"
             for unit in _UNITS
             if (value := getattr(self, unit))
         ]
@@ -126,7 +140,12 @@ class Duration:
 
         >>> Duration(weeks=2, days=1).to_iso()
         'P2W1D'
+
+        Raises:
+            ValueError: the duration counts business days, which ISO 8601 cannot say.
         """
+        if self.business_days:
+            raise ValueError(f"{self} has no ISO 8601 form: ISO 8601 has no business days")
         date_part = "".join(
             f"{value}{letter}"
             for value, letter in (
@@ -171,7 +190,7 @@ class Duration:
         >>> Duration(weeks=1).is_exact, Duration(months=1).is_exact
         (True, False)
         """
-        return not (self.years or self.months)
+        return not (self.years or self.months or self.business_days)
 
     def approximate_days(self) -> float:
         """The length in days, counting a month as 30.44 days; for ordering only.
@@ -186,6 +205,7 @@ class Duration:
             + self.days
             + self.hours / 24
             + self.minutes / 1440
+            + self.business_days * 7 / 5
         )
 
     def as_timedelta(self) -> timedelta:
@@ -207,7 +227,12 @@ class Duration:
         >>> from datetime import date
         >>> date(2024, 1, 31) + Duration(months=1).as_relativedelta()
         datetime.date(2024, 2, 29)
+
+        Raises:
+            ValueError: the duration counts business days, which need a calendar.
         """
+        if self.business_days:
+            raise ValueError(f"{self} needs a business calendar; it is not a relativedelta")
         return relativedelta(
             years=self.years * factor,
             months=self.months * factor,
@@ -316,6 +341,8 @@ class AnchorExpression:
         datetime.date(2024, 4, 30)
         """
         offset, step = self.offset, extra or Duration()
+        if offset.business_days or step.business_days:
+            raise ValueError("business days need a business calendar; they are not a relativedelta")
         s = self.sign
         return relativedelta(
             years=s * offset.years + times * step.years,

@@ -7,9 +7,15 @@ working for callers that do not know this package::
     TouchpointsError
     ├── PlanError (ValueError)             a plan template is invalid
     ├── SubjectError (ValueError)          a subject is invalid
-    └── ScheduleError (ValueError)         a valid plan cannot be scheduled for a subject
-        ├── MissingAnchorError (LookupError)   a rule needs an anchor the subject lacks
-        └── TooManyTouchPointsError (OverflowError)  a subject would get too many
+    ├── ScheduleError (ValueError)         a valid plan cannot be scheduled for a subject
+    │   ├── MissingAnchorError (LookupError)   a rule needs an anchor the subject lacks
+    │   └── TooManyTouchPointsError (OverflowError)  a subject would get too many
+    ├── DuplicateTouchPointError (ValueError)  a schedule lists one touch point twice
+    ├── SyncScopeError (ValueError)        touch points outside the scope of a sync
+    ├── SyncError (ConnectionError)        a calendar server could not be brought in step
+    ├── ExportError (ValueError)           touch points cannot be exported as asked
+    │   └── TemplateError                  a description template is invalid or unfillable
+    └── CalendarReadError (ValueError)     a calendar cannot be read back into touch points
 
 Messages say what is wrong, where, and what would be valid, in words an operations
 person can act on; the same facts are kept as attributes for programs.
@@ -21,11 +27,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "CalendarReadError",
+    "DuplicateTouchPointError",
+    "ExportError",
     "MissingAnchorError",
     "PlanError",
     "Problem",
     "ScheduleError",
     "SubjectError",
+    "SyncError",
+    "SyncScopeError",
+    "TemplateError",
     "TooManyTouchPointsError",
     "TouchpointsError",
 ]
@@ -60,11 +72,12 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.location or "(top level)"
-        if self.line is not None:
-            col = f", column {self.column}" if self.column is not None else ""
-            where = f"line {self.line}{col}, {where}"
-        return f"{where}: {self.message}"
+        parts = [f"line {self.line}"] if self.line is not None else []
+        if self.line is not None and self.column is not None:
+            parts.append(f"column {self.column}")
+        if self.location:
+            parts.append(self.location)
+        return f"{', '.join(parts)}: {self.message}" if parts else self.message
 
 
 class _ProblemsError(TouchpointsError, ValueError):
@@ -87,6 +100,10 @@ class _ProblemsError(TouchpointsError, ValueError):
 class PlanError(_ProblemsError):
     """A plan template is invalid; :attr:`problems` lists every problem found.
 
+    Attributes:
+        problems: every problem found, in the order of the file.
+        source: the file (or other source) the input came from, when known.
+
     >>> error = PlanError([Problem("touchpoints[1].every", "must be longer than zero")])
     >>> print(error)
     1 problem with the plan:
@@ -98,6 +115,10 @@ class PlanError(_ProblemsError):
 
 class SubjectError(_ProblemsError):
     """A subject is invalid; :attr:`problems` lists every problem found.
+
+    Attributes:
+        problems: every problem found, in the order of the file.
+        source: the file (or other source) the input came from, when known.
 
     >>> print(SubjectError([Problem("timezone", "unknown time zone 'Mars/Base'")]))
     1 problem with the subject:
@@ -166,3 +187,147 @@ class TooManyTouchPointsError(ScheduleError, OverflowError):
             f"(rule {rule_id!r} was still producing them). Narrow the window, make "
             "the rule less frequent, give it an 'until' or 'count', or raise the limit."
         )
+
+
+class DuplicateTouchPointError(TouchpointsError, ValueError):
+    """A schedule lists the same touch point (the same id) twice.
+
+    Attributes:
+        id: the id that occurs twice.
+        which: which input it occurs in, such as ``old`` or ``new``.
+        subject_id: the subject of the touch point.
+        rule_id: its rule.
+        occurrence: its occurrence number.
+
+    >>> print(DuplicateTouchPointError("1b4e...", "new", "cust-42", "service", 3))
+    The new schedule lists touch point 1b4e... (subject 'cust-42', rule 'service',
+    occurrence 3) twice. A schedule lists each touch point once: combine the schedules
+    of different subjects or plans, not two copies of the same one.
+    """
+
+    def __init__(self, id: str, which: str, subject_id: str, rule_id: str, occurrence: int) -> None:
+        self.id = id
+        self.which = which
+        self.subject_id = subject_id
+        self.rule_id = rule_id
+        self.occurrence = occurrence
+        super().__init__(
+            f"The {which} schedule lists touch point {id} (subject {subject_id!r}, rule "
+            f"{rule_id!r}, occurrence {occurrence}) twice. A schedule lists each touch "
+            "point once: combine the schedules of different subjects or plans, not two "
+            "copies of the same one."
+        )
+
+
+class SyncScopeError(TouchpointsError, ValueError):
+    """A touch point handed to a calendar sync lies outside the sync's scope.
+
+    A sync owns one plan (and optionally a set of subjects) in a calendar; it only
+    writes and deletes events within that scope, so a touch point from elsewhere is a
+    mistake in the calling code rather than something to push.
+
+    Attributes:
+        id: the touch point's id.
+        reason: what is outside the scope.
+
+    >>> print(SyncScopeError("1b4e...", "its plan is 'other', but the sync is for plan 'p'"))
+    Touch point 1b4e... cannot be pushed by this sync: its plan is 'other', but the
+    sync is for plan 'p'. Push each plan (or set of subjects) with its own sync.
+    """
+
+    def __init__(self, id: str, reason: str) -> None:
+        self.id = id
+        self.reason = reason
+        super().__init__(
+            f"Touch point {id} cannot be pushed by this sync: {reason}. Push each plan "
+            "(or set of subjects) with its own sync."
+        )
+
+
+class SyncError(TouchpointsError, ConnectionError):
+    """A calendar server could not be brought in step with a schedule.
+
+    The sync stopped at the first failure. What it changed before that is consistent
+    on the server, and running the same sync again finishes the job. The message never
+    contains credentials.
+
+    Attributes:
+        calendar: the calendar's address, without credentials.
+        action: what failed, such as ``listing the calendar`` or ``updating event X``.
+        status: the HTTP status the server answered, or None when it did not answer.
+        detail: the server's reason or the network error, in a few words.
+        done: how many changes were made before the failure.
+        pending: how many changes were still to make.
+
+    >>> print(SyncError("https://cal.example.com/team/", "updating event 1b4e...",
+    ...                 status=500, detail="Internal Server Error", done=3, pending=4))
+    Could not bring the calendar https://cal.example.com/team/ in step: updating
+    event 1b4e... failed (HTTP 500 Internal Server Error). 3 change(s) were made before
+    that and 4 were not; run the sync again to finish: it changes only what is still
+    out of step.
+    """
+
+    def __init__(
+        self,
+        calendar: str,
+        action: str,
+        *,
+        status: int | None = None,
+        detail: str = "",
+        done: int = 0,
+        pending: int = 0,
+    ) -> None:
+        self.calendar = calendar
+        self.action = action
+        self.status = status
+        self.detail = detail
+        self.done = done
+        self.pending = pending
+        if status is not None:
+            why = f"HTTP {status} {detail}".rstrip()
+        else:
+            why = f"the server did not answer: {detail}" if detail else "no answer"
+        if done or pending:
+            after = (
+                f"{done} change(s) were made before that and {pending} were not; run the "
+                "sync again to finish: it changes only what is still out of step."
+            )
+        else:
+            after = "Nothing was changed; run the sync again once the problem is fixed."
+        super().__init__(
+            f"Could not bring the calendar {calendar} in step: {action} failed ({why}). " + after
+        )
+
+
+class ExportError(TouchpointsError, ValueError):
+    """Touch points cannot be exported as asked, such as with a stamp without a zone.
+
+    >>> issubclass(ExportError, ValueError)
+    True
+    """
+
+
+class TemplateError(ExportError):
+    """A description template is invalid, or uses a field a subject does not have.
+
+    Attributes:
+        template: the template text.
+        field: the field that could not be filled, when that is the problem.
+
+    >>> print(TemplateError("Call {name}", "the template uses {name}, which subject "
+    ...                     "'c1' does not have", field="name"))
+    the template uses {name}, which subject 'c1' does not have
+    """
+
+    def __init__(self, template: object, message: str, *, field: str | None = None) -> None:
+        self.template = template
+        self.field = field
+        super().__init__(message)
+
+
+class CalendarReadError(TouchpointsError, ValueError):
+    """A calendar cannot be read back into touch points.
+
+    >>> print(CalendarReadError("the data is not an iCalendar file"))
+    the data is not an iCalendar file
+    """

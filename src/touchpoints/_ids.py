@@ -6,6 +6,7 @@ slugs and the occurrence is a number, so none of them holds a line break and the
 name is unambiguous whatever the subject id contains. Dates, titles, descriptions
 and the plan's version are not part of it: a schedule regenerated after an edit keeps
 the ids of the touch points that still exist. The hash reveals no customer data.
+From a contract's second term on, the rule part is ``"{rule_id}@{term}"``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ _PREFIX: Final = NAMESPACE.bytes
 _VARIANT: Final = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
-def touch_point_id(plan_id: str, subject_id: str, rule_id: str, occurrence: int) -> str:
+def touch_point_id(
+    plan_id: str, subject_id: str, rule_id: str, occurrence: int, *, term: int = 1
+) -> str:
     """The id of occurrence ``occurrence`` of rule ``rule_id`` for ``subject_id``.
+
+    In the second and later terms of a contract (``term`` > 1) the rule part of the
+    name is ``"{rule_id}@{term}"``: ``@`` cannot occur in a rule id, so the ids of
+    different terms never meet, and those of the first term are as they always were.
 
     Equal to ``str(uuid.uuid5(NAMESPACE, f"{plan_id}\\n{rule_id}\\n{occurrence}\\n{subject_id}"))``,
     computed without building UUID objects because it runs once per touch point.
@@ -38,7 +45,12 @@ def touch_point_id(plan_id: str, subject_id: str, rule_id: str, occurrence: int)
     >>> touch_point_id("after-sales", "cust-42", "service", 3) == str(
     ...     uuid.uuid5(NAMESPACE, "after-sales\\nservice\\n3\\ncust-42"))
     True
+    >>> touch_point_id("after-sales", "cust-42", "service", 3, term=2) == str(
+    ...     uuid.uuid5(NAMESPACE, "after-sales\\nservice@2\\n3\\ncust-42"))
+    True
     """
+    if term != 1:
+        rule_id = f"{rule_id}@{term}"
     name = f"{plan_id}\n{rule_id}\n{occurrence}\n{subject_id}".encode()
     x = hashlib.sha1(_PREFIX + name, usedforsecurity=False).hexdigest()
     # The first 128 bits of the SHA-1, with the version digit set to 5 and the variant.

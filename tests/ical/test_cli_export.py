@@ -1,0 +1,320 @@
+"""``touchpoints export``: plan and subjects in, an .ics file out."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+
+from touchpoints import Plan, Subject, from_ical, load_ical_state, schedule
+from touchpoints._cli import main
+
+PLAN: dict[str, Any] = {
+    "plan": "after-sales",
+    "name": "After-sales",
+    "timezone": "Europe/Berlin",
+    "contact_time": "10:00",
+    "anchors": {"renewal": "purchase + 1 year"},
+    "touchpoints": [
+        {
+            "id": "check-up",
+            "title": "Check-up call",
+            "channel": "call",
+            "at": "purchase + 2 weeks",
+            "owner": "sales",
+        },
+        {
+            "id": "service",
+            "title": "Service visit",
+            "channel": "visit",
+            "every": "90 days",
+            "starting": "purchase + 90 days",
+            "until": "renewal",
+            "owner": "field service",
+        },
+    ],
+}
+CSV = (
+    "id,timezone,purchase,name\n"
+    'c1,America/New_York,2026-01-15,"Smith, Ada"\n'
+    "c2,,2026-02-01,Bo\n"
+    "lead,,,Cy\n"
+)
+STAMP = "2026-01-01T09:00:00Z"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "plan.json").write_text(json.dumps(PLAN), encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(CSV, encoding="utf-8")
+    (tmp_path / "customer.json").write_text(
+        json.dumps(
+            {
+                "id": "c9",
+                "timezone": "Asia/Tokyo",
+                "anchors": {"purchase": "2026-03-01"},
+                "attributes": {"name": "Dee"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def expected(subject: Subject) -> list[str]:
+    return [tp.id for tp in schedule(Plan.model_validate(PLAN), subject)]
+
+
+class TestExport:
+    def test_one_subject(self, capsys: pytest.CaptureFixture[str], files: Path) -> None:
+        out = files / "c9.ics"
+        code, _, err = run(
+            capsys,
+            "export",
+            str(files / "plan.json"),
+            "--subject",
+            str(files / "customer.json"),
+            "-o",
+            str(out),
+            "--stamp",
+            STAMP,
+        )
+        assert code == 0
+        subject = Subject(id="c9", timezone="Asia/Tokyo", anchors={"purchase": date(2026, 3, 1)})
+        uids = [str(e.uid) for e in icalendar.Calendar.from_ical(out.read_bytes()).events]
+        assert uids == expected(subject)
+        assert f"{out}: {len(uids)} events" in err
+        assert b"X-WR-CALNAME:After-sales" in out.read_bytes()
+        assert b"DTSTAMP:20260101T090000Z" in out.read_bytes()
+
+    def test_many_subjects_skip_the_unschedulable(
+        self, capsys: pytest.CaptureFixture[str], files: Path
+    ) -> None:
+        out = files / "all.ics"
+        code, _, err = run(
+            capsys,
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "-o",
+            str(out),
+            "--stamp",
+            STAMP,
+        )
+        assert code == 0
+        assert "skipped: Subject 'lead' has no 'purchase' date" in err
+        assert "1 subject could not be scheduled and was left out" in err
+        back = from_ical(out.read_bytes(), subject_ids=["c1", "c2", "lead"])
+        c1 = Subject(id="c1", timezone="America/New_York", anchors={"purchase": date(2026, 1, 15)})
+        c2 = Subject(id="c2", anchors={"purchase": date(2026, 2, 1)})
+        assert [tp.id for tp in back] == expected(c1) + expected(c2)
+
+    def test_strict_stops_at_the_first_unschedulable(
+        self, capsys: pytest.CaptureFixture[str], files: Path
+    ) -> None:
+        out = files / "all.ics"
+        code, _, err = run(
+            capsys,
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "-o",
+            str(out),
+            "--strict",
+        )
+        assert code == 1
+        assert "'lead' has no 'purchase' date" in err
+        assert not out.exists()  # never half a feed
+
+    def test_same_input_same_bytes(self, capsys: pytest.CaptureFixture[str], files: Path) -> None:
+        args = [
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "--stamp",
+            STAMP,
+            "--alarm",
+            "15",
+            "--description",
+            "Call {name}: {title}",
+        ]
+        assert run(capsys, *args, "-o", str(files / "a.ics"))[0] == 0
+        assert run(capsys, *args, "-o", str(files / "b.ics"))[0] == 0
+        data = (files / "a.ics").read_bytes()
+        assert data == (files / "b.ics").read_bytes()
+        assert b"DESCRIPTION:Call Smith\\, Ada: Check-up call" in data
+        assert b"TRIGGER:-PT15M" in data
+
+    def test_to_dos_on_standard_output(self, files: Path, capfdbinary: Any) -> None:
+        code = main(
+            [
+                "export",
+                str(files / "plan.json"),
+                "--subject",
+                str(files / "customer.json"),
+                "-o",
+                "-",
+                "--todo",
+                "--stamp",
+                STAMP,
+            ]
+        )
+        out, err = capfdbinary.readouterr()
+        assert code == 0
+        assert out.startswith(b"BEGIN:VCALENDAR")
+        assert b"BEGIN:VTODO" in out
+        assert b"to-dos" in err
+
+    def test_state_updates_in_place(self, capsys: pytest.CaptureFixture[str], files: Path) -> None:
+        state = files / "state.json"
+        base = [
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "--state",
+            str(state),
+        ]
+        assert run(capsys, *base, "-o", str(files / "1.ics"), "--stamp", STAMP)[0] == 0
+        first = load_ical_state(state.read_text(encoding="utf-8"))
+        assert {r.sequence for r in first.values()} == {0}
+        assert (
+            run(capsys, *base, "-o", str(files / "2.ics"), "--stamp", "2026-02-01T00:00:00Z")[0]
+            == 0
+        )
+        assert (files / "1.ics").read_bytes() == (files / "2.ics").read_bytes()
+        plan = json.loads((files / "plan.json").read_text(encoding="utf-8"))
+        plan["touchpoints"][0]["title"] = "Welcome call"
+        plan["touchpoints"][1]["count"] = 1
+        (files / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+        assert (
+            run(
+                capsys,
+                *base,
+                "-o",
+                str(files / "3.ics"),
+                "--stamp",
+                "2026-03-01T00:00:00Z",
+                "--cancel-removed",
+            )[0]
+            == 0
+        )
+        data = (files / "3.ics").read_bytes()
+        assert b"SEQUENCE:1" in data
+        assert b"STATUS:CANCELLED" in data
+        assert b"LAST-MODIFIED:20260301T000000Z" in data
+
+    def test_one_feed_per_owner(self, capsys: pytest.CaptureFixture[str], files: Path) -> None:
+        code, _, err = run(
+            capsys,
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "--by-owner",
+            "-o",
+            str(files / "feeds"),
+            "--stamp",
+            STAMP,
+        )
+        assert code == 0
+        assert sorted(p.name for p in (files / "feeds").iterdir()) == [
+            "field-service.ics",
+            "sales.ics",
+        ]
+        sales = (files / "feeds" / "sales.ics").read_bytes()
+        assert sales.count(b"BEGIN:VEVENT") == 2  # one check-up call per customer
+        assert "sales.ics: 2 events" in err
+
+
+class TestStamp:
+    def test_source_date_epoch_for_reproducible_builds(
+        self, capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767258000")  # 2026-01-01 09:00 UTC
+        out = files / "x.ics"
+        assert (
+            run(
+                capsys,
+                "export",
+                str(files / "plan.json"),
+                "--subject",
+                str(files / "customer.json"),
+                "-o",
+                str(out),
+            )[0]
+            == 0
+        )
+        assert b"DTSTAMP:20260101T090000Z" in out.read_bytes()
+
+    def test_now_by_default(
+        self, capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        out = files / "x.ics"
+        assert (
+            run(
+                capsys,
+                "export",
+                str(files / "plan.json"),
+                "--subject",
+                str(files / "customer.json"),
+                "-o",
+                str(out),
+            )[0]
+            == 0
+        )
+        assert b"DTSTAMP:20" in out.read_bytes()
+
+
+class TestExportErrors:
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (["--subjects", "x.csv", "--subject-id", "c1"], "--subject-id goes with --subject"),
+            (["--subjects", "x.csv", "--cancel-removed"], "--cancel-removed goes with --state"),
+            (["--subjects", "x.csv", "--by-owner", "--state", "s"], "--by-owner"),
+            (["--subjects", "x.csv", "--stamp", "2026-01-01T09:00"], "with a zone"),
+            (["--subjects", "x.csv", "--alarm", "soon"], "number of minutes"),
+            (["-o", "x.ics"], "one of the arguments --subject --subjects is required"),
+        ],
+    )
+    def test_usage_errors(
+        self, capsys: pytest.CaptureFixture[str], files: Path, extra: list[str], message: str
+    ) -> None:
+        argv = ["export", str(files / "plan.json"), *extra]
+        if "-o" not in extra:
+            argv += ["-o", str(files / "out.ics")]
+        code, _, err = run(capsys, *argv)
+        assert code == 2
+        assert message in err
+
+    def test_unknown_template_field(self, capsys: pytest.CaptureFixture[str], files: Path) -> None:
+        code, _, err = run(
+            capsys,
+            "export",
+            str(files / "plan.json"),
+            "--subjects",
+            str(files / "customers.csv"),
+            "-o",
+            str(files / "x.ics"),
+            "--description",
+            "Hello {nmae}",
+        )
+        assert code == 1
+        assert "uses {nmae}" in err
+        assert "name" in err
+        assert not (files / "x.ics").exists()

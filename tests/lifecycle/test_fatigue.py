@@ -1,0 +1,219 @@
+"""Contact fatigue: minimum spacing, frequency caps, merges and conflicts (#5).
+
+2026-01-15 is a Thursday; purchase + 90 days is Wed 2026-04-15.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from touchpoints import Plan, Schedule, Subject, schedule
+
+PURCHASE = date(2026, 1, 15)
+
+
+def at(rule_id: str, days: int, channel: str = "call", **fields: Any) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "title": rule_id.title(),
+        "channel": channel,
+        "at": f"purchase + {days} days",
+        **fields,
+    }
+
+
+def run(*rules: dict[str, Any], **fatigue: Any) -> Schedule:
+    plan = Plan.model_validate({"plan": "p", "fatigue": fatigue, "touchpoints": list(rules)})
+    return schedule(plan, Subject(id="s", anchors={"purchase": PURCHASE}))
+
+
+def day(offset: int) -> date:
+    return PURCHASE + timedelta(days=offset)
+
+
+class TestSpacing:
+    def test_the_lower_priority_touch_point_moves_to_the_first_day_far_enough(self) -> None:
+        result = run(
+            at("visit", 90, "visit", priority="high"), at("mail", 88, "email"), spacing="7 days"
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"visit": day(90), "mail": day(97)}
+        assert str(result[1].adjustments[-1]) == (
+            "Mon 2026-04-13 -> Wed 2026-04-22: moved 9 days: spacing of 7 days with 'visit' #1"
+        )
+
+    def test_one_channel_merges_into_one_visit_covering_both(self) -> None:
+        result = run(
+            at("service", 90, "visit", priority=1), at("check", 92, "visit"), spacing="7 days"
+        )
+        assert [(tp.rule_id, tp.due) for tp in result] == [("service", day(90))]
+        assert str(result[0].adjustments[-1]) == "Wed 2026-04-15: also covers 'check' #1"
+        assert [str(o) for o in result.omitted] == [
+            "rule 'check' #1 merged into 'service' #1 on Wed 2026-04-15"
+        ]
+
+    def test_without_merging_the_same_channel_moves_instead(self) -> None:
+        result = run(
+            at("service", 90, "visit", priority=1),
+            at("check", 92, "visit"),
+            spacing="7 days",
+            merge=False,
+        )
+        assert [(tp.rule_id, tp.due) for tp in result] == [("service", day(90)), ("check", day(97))]
+
+    def test_channel_spacing_only_applies_within_the_channel(self) -> None:
+        result = run(
+            at("a", 0, "visit"),
+            at("b", 10, "visit"),
+            at("c", 10, "email"),
+            channels={"visit": "30 days"},
+            merge=False,
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(30), "c": day(10)}
+
+    def test_equal_priorities_give_way_by_rule_id_whatever_the_plan_order(self) -> None:
+        forward = run(at("alpha", 5), at("beta", 5, "email"), spacing="3 days")
+        backward = run(at("beta", 5, "email"), at("alpha", 5), spacing="3 days")
+        expected = {"alpha": day(5), "beta": day(8)}
+        assert {tp.rule_id: tp.due for tp in forward} == expected
+        assert {tp.rule_id: tp.due for tp in backward} == expected
+
+
+class TestCaps:
+    def test_at_most_two_contacts_in_thirty_days(self) -> None:
+        # Days 0, 5 and 10: the third waits until day 30, when day 0 leaves the window.
+        result = run(
+            at("a", 0), at("b", 5, "email"), at("c", 10, "sms"), caps=[{"max": 2, "per": "30 days"}]
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(5), "c": day(30)}
+
+    def test_a_channel_cap_counts_only_its_channel(self) -> None:
+        result = run(
+            at("a", 0, "email"),
+            at("b", 1, "email"),
+            at("c", 2, "call"),
+            caps=[{"max": 1, "per": "7 days", "channel": "email"}],
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(7), "c": day(2)}
+
+
+class TestConflicts:
+    def test_what_cannot_be_met_stays_and_is_reported(self) -> None:
+        result = run(
+            at("a", 0, priority=1),
+            at("b", 1, "email"),
+            spacing="30 days",
+            max_shift="7 days",
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(1)}
+        assert [str(c) for c in result.conflicts] == [
+            "rule 'b' #1: spacing of 30 days with 'a' #1: no day within 7 days after "
+            "Fri 2026-01-16 meets every rule"
+        ]
+
+    def test_done_touch_points_never_move(self) -> None:
+        plan = Plan.model_validate(
+            {
+                "plan": "p",
+                "fatigue": {"spacing": "7 days"},
+                "touchpoints": [at("a", 0, priority=9), at("b", 2, "email", priority=1)],
+            }
+        )
+        subject = Subject.model_validate(
+            {
+                "id": "s",
+                "anchors": {"purchase": PURCHASE},
+                "history": [
+                    {"rule": "a", "occurrence": 1, "status": "completed", "on": "2026-01-15"}
+                ],
+            }
+        )
+        result = schedule(plan, subject)
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(7)}
+
+    @pytest.mark.parametrize("value", ["2 hours", "1 month", "0 days"])
+    def test_spacing_is_whole_days(self, value: str) -> None:
+        with pytest.raises(ValidationError, match="whole number of days"):
+            run(at("a", 0), spacing=value)
+
+
+class TestWindows:
+    def test_a_touch_point_lands_on_the_same_day_through_any_window(self) -> None:
+        plan = Plan.model_validate(
+            {
+                "plan": "p",
+                "fatigue": {"spacing": "10 days"},
+                "touchpoints": [
+                    {
+                        "id": "m",
+                        "title": "M",
+                        "channel": "call",
+                        "every": "7 days",
+                        "starting": "purchase",
+                        "count": 20,
+                    },
+                ],
+            }
+        )
+        subject = Subject(id="s", anchors={"purchase": PURCHASE})
+        whole = {tp.id: tp.due for tp in schedule(plan, subject)}
+        part = {tp.id: tp.due for tp in schedule(plan, subject, start=day(40), end=day(100))}
+        assert part
+        assert all(whole[key] == due for key, due in part.items())
+
+
+rules_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 60),
+        st.sampled_from(["call", "email", "visit"]),
+        st.integers(1, 9),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(rules=rules_strategy, spacing=st.integers(1, 10), cap=st.integers(1, 4))
+def test_spacing_and_caps_hold_or_are_reported(
+    rules: list[tuple[int, str, int]], spacing: int, cap: int
+) -> None:
+    specs = [
+        at(f"r{n}", offset, channel, priority=priority)
+        for n, (offset, channel, priority) in enumerate(rules)
+    ]
+    result = run(
+        *specs,
+        spacing=f"{spacing} days",
+        caps=[{"max": cap, "per": "14 days"}],
+        max_shift="90 days",
+    )
+    conflicted = {c.rule_id for c in result.conflicts}
+    days = sorted((tp.due, tp.rule_id) for tp in result)
+    for (first, a), (second, b) in pairwise(days):
+        if a not in conflicted and b not in conflicted:
+            assert (second - first).days >= spacing
+    for start, _ in days:
+        inside = [rule for due, rule in days if start <= due < start + timedelta(days=14)]
+        if not conflicted.intersection(inside):
+            assert len(inside) <= cap
+    # Nothing is dropped silently: every rule is scheduled, merged or in conflict.
+    merged = {o.rule_id for o in result.omitted}
+    assert {tp.rule_id for tp in result} | merged == {spec["id"] for spec in specs}
+
+
+@given(rules=rules_strategy, data=st.data())
+def test_the_order_of_rules_does_not_matter(rules: list[tuple[int, str, int]], data: Any) -> None:
+    specs = [
+        at(f"r{n}", offset, channel, priority=priority)
+        for n, (offset, channel, priority) in enumerate(rules)
+    ]
+    shuffled = data.draw(st.permutations(specs))
+    one = run(*specs, spacing="5 days", caps=[{"max": 2, "per": "10 days"}])
+    two = run(*shuffled, spacing="5 days", caps=[{"max": 2, "per": "10 days"}])
+    assert {(tp.id, tp.due) for tp in one} == {(tp.id, tp.due) for tp in two}
