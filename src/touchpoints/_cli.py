@@ -280,6 +280,26 @@ class Progress:
 # Argument types: a bad value is a usage error (exit 2) with a clear message.
 
 
+def _add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
+    """--start, --end and --limit, shared by the commands that schedule."""
+    parser.add_argument(
+        "--start", type=_day, metavar="DATE", help="first day of the window (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--end",
+        type=_day,
+        metavar="DATE",
+        help="the window ends when this day begins (exclusive; default: the plan's horizon)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"{limit} (default: {DEFAULT_LIMIT:,})",
+    )
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -435,22 +455,7 @@ def _add_preview(commands: _Subparsers) -> None:
         help="the subject's time zone, such as America/New_York (default: the plan's)",
     )
     parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
-    parser.add_argument(
-        "--start", type=_day, metavar="DATE", help="first day of the window (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--end",
-        type=_day,
-        metavar="DATE",
-        help="the window ends when this day begins (exclusive; default: the plan's horizon)",
-    )
-    parser.add_argument(
-        "--limit",
-        type=_positive,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"the most touch points to allow (default: {DEFAULT_LIMIT:,})",
-    )
+    _add_window_options(parser, limit="the most touch points to allow")
     parser.set_defaults(handler=_preview)
 
 
@@ -590,22 +595,7 @@ def _add_export(commands: _Subparsers) -> None:
         metavar="OUT",
         help="the .ics file to write ('-' for standard output; a directory with --by-owner)",
     )
-    parser.add_argument(
-        "--start", type=_day, metavar="DATE", help="first day of the window (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--end",
-        type=_day,
-        metavar="DATE",
-        help="the window ends when this day begins (exclusive; default: the plan's horizon)",
-    )
-    parser.add_argument(
-        "--limit",
-        type=_positive,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"the most touch points per subject (default: {DEFAULT_LIMIT:,})",
-    )
+    _add_window_options(parser, limit="the most touch points per subject")
     parser.add_argument("--name", metavar="NAME", help="the calendar's name (default: the plan's)")
     parser.add_argument(
         "--stamp",
