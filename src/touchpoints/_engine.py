@@ -337,8 +337,8 @@ def _remember(
 
 @dataclass(frozen=True, slots=True)
 class _Walls:
-    """What subjects with equal anchors (and zone) share: the sorted entries
-    ``(due, rule position, occurrence, rule)``, the omissions and the window used.
+    """What subjects with equal keys share: the sorted entries (see ``_Entry``), the
+    omissions, the window used and the fatigue conflicts.
 
     At the first stage ``due`` holds wall-clock values; :meth:`_Engine.compute`
     places them in the subject's zone.
@@ -800,6 +800,8 @@ class _Engine:
             days = OpenDays.resolve((rule_calendar, subject_calendar, plan.calendar))
             if index >= 0:
                 days = days.with_weekdays(self._weekdays[index])
+            if len(self._calendars) >= _CACHE_SIZE:  # subjects' own calendars vary
+                del self._calendars[next(iter(self._calendars))]
             self._calendars[key] = days
         return days
 
