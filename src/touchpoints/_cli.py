@@ -99,7 +99,8 @@ def _due_text(due: date) -> str:
 
 
 def format_table(result: Schedule | Iterable[TouchPoint]) -> str:
-    """Touch points as a plain-text table, one per line, with omitted rules below.
+    """Touch points as a plain-text table, one per line, with what was left out and
+    the contact-fatigue rules that could not be met below.
 
     Args:
         result: a schedule, or any touch points.
@@ -143,14 +144,19 @@ def format_table(result: Schedule | Iterable[TouchPoint]) -> str:
     omitted = result.omitted if isinstance(result, Schedule) else ()
     if omitted:
         text += "\n\nLeft out:\n" + "\n".join(f"  {one_line(str(o))}" for o in omitted)
+    conflicts = result.conflicts if isinstance(result, Schedule) else ()
+    if conflicts:
+        text += "\n\nNot met:\n" + "\n".join(f"  {one_line(str(c))}" for c in conflicts)
     return text
 
 
 def _moved_text(tp: TouchPoint) -> str:
     if not tp.adjustments:
         return ""
-    reasons = "; ".join(adjustment.reason for adjustment in tp.adjustments)
-    return f"from {day_label(tp.planned)} ({one_line(reasons)})"
+    reasons = one_line("; ".join(adjustment.reason for adjustment in tp.adjustments))
+    if tp.planned == (tp.due.date() if isinstance(tp.due, datetime) else tp.due):
+        return reasons  # notes that did not move it, such as "also covers ..."
+    return f"from {day_label(tp.planned)} ({reasons})"
 
 
 def format_problems(problems: Iterable[Problem], *, source: str | None = None) -> str:
