@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-__all__ = ["is_all_day", "localize", "to_local_date", "to_wall", "zone_for"]
+__all__ = ["day_of", "localize", "to_local_date", "to_wall", "zone_for"]
 
 Wall = date | datetime
 """A local wall-clock value: a naive datetime for timed plans, a date for all-day ones."""
@@ -50,13 +50,13 @@ def _close_zone_names(key: str) -> list[str]:
     return difflib.get_close_matches(key, names, n=2, cutoff=0.6)
 
 
-def is_all_day(value: date) -> bool:
-    """True for a plain date, False for a datetime.
+def day_of(value: date) -> date:
+    """The calendar date of a date or of a (wall-clock) datetime, as it reads.
 
-    >>> is_all_day(date(2026, 1, 15)), is_all_day(datetime(2026, 1, 15, 10))
-    (True, False)
+    >>> day_of(date(2026, 1, 15)), day_of(datetime(2026, 1, 15, 10))
+    (datetime.date(2026, 1, 15), datetime.date(2026, 1, 15))
     """
-    return type(value) is date
+    return value.date() if isinstance(value, datetime) else value
 
 
 def to_wall(day: date, contact_time: time | None) -> Wall:

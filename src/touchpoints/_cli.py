@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, Final, TextIO, TypeAlias, TypeVar
 from pydantic import ValidationError
 
 from touchpoints._business import day_label
-from touchpoints._calendar import zone_for
+from touchpoints._calendar import day_of, zone_for
 from touchpoints._engine import DEFAULT_LIMIT, Schedule, TouchPoint, schedule
 from touchpoints._errors import (
     PlanError,
@@ -154,7 +154,7 @@ def _moved_text(tp: TouchPoint) -> str:
     if not tp.adjustments:
         return ""
     reasons = one_line("; ".join(adjustment.reason for adjustment in tp.adjustments))
-    if tp.planned == (tp.due.date() if isinstance(tp.due, datetime) else tp.due):
+    if tp.planned == day_of(tp.due):
         return reasons  # notes that did not move it, such as "also covers ..."
     return f"from {day_label(tp.planned)} ({reasons})"
 

@@ -25,7 +25,7 @@ from touchpoints._business import (
     Weekday,
     day_label,
 )
-from touchpoints._calendar import Wall, localize, to_local_date, to_wall, zone_for
+from touchpoints._calendar import Wall, day_of, localize, to_local_date, to_wall, zone_for
 from touchpoints._conditions import failed_condition
 from touchpoints._durations import AnchorExpression, Duration
 from touchpoints._errors import MissingAnchorError, ScheduleError, TooManyTouchPointsError
@@ -138,7 +138,7 @@ class TouchPoint(NamedTuple):
         """The local date the rule gave, before any adjustment."""
         if self.adjustments:
             return self.adjustments[0].before
-        return self.due.date() if isinstance(self.due, datetime) else self.due
+        return day_of(self.due)
 
     def explain(self) -> str:
         """Where this touch point comes from and why it landed where it did.
@@ -650,7 +650,7 @@ class _Engine:
         time_of_day = self._times[index]
         mine = run.events.get((rule.id, term), {})
         completed = {
-            k: _day_of(_moved_to(e.on, None, zone))
+            k: to_local_date(e.on, zone)
             for k, e in mine.items()
             if e.status == "completed" and e.on is not None
         }
@@ -680,7 +680,7 @@ class _Engine:
             if event is not None and event.status == "rescheduled":
                 assert event.on is not None
                 wall = _moved_to(event.on, time_of_day, zone)
-                moves = (Adjustment(_day_of(planned), _day_of(wall), "rescheduled"),)
+                moves = (Adjustment(day_of(planned), day_of(wall), "rescheduled"),)
             elif rolls:
                 wall, moves = _roll(planned, days)
             else:
@@ -699,11 +699,11 @@ class _Engine:
             if (upper is not None and point >= upper) or (lower is not None and point < lower):
                 continue
             if event is not None and event.status in ("skipped", "cancelled"):
-                when = f" on {day_label(_day_of(event.on))}" if event.on else ""
+                when = f" on {day_label(day_of(event.on))}" if event.on else ""
                 reason = f"{label(occurrence)} left out: {event.status}{when}"
                 run.omitted.append(Omission(rule.id, reason=reason))
                 continue
-            if ended is not None and _day_of(wall) > ended[1]:
+            if ended is not None and day_of(wall) > ended[1]:
                 # Dates only grow along a series (rolls keep their order), so
                 # everything after this one is past the stop too.
                 stopped = True
@@ -774,7 +774,7 @@ class _Engine:
         wall, index, term, occurrence, rule, moves, done = missed[-1]
         target = _moved_to(self._as_of, time_of_day, zone)
         note = f"{len(missed)} missed, due again" if len(missed) > 1 else "missed, due again"
-        moved = (*moves, Adjustment(_day_of(wall), _day_of(target), note))
+        moved = (*moves, Adjustment(day_of(wall), day_of(target), note))
         return target, index, term, occurrence, rule, moved, done
 
     def _stops(self, anchor: Callable[[str], date]) -> tuple[str, date] | None:
@@ -819,7 +819,7 @@ class _Engine:
         if term_end is not None:
             after_terms = term_end if term_end == date.max else term_end + timedelta(days=1)
         if self._start is not None:
-            origin = self._start.date() if isinstance(self._start, datetime) else self._start
+            origin = day_of(self._start)
         else:
             days = []
             for name in self._names:
@@ -951,14 +951,10 @@ def _events_by_rule(
 def _moved_to(on: date, time_of_day: time | None, zone: ZoneInfo) -> Wall:
     """The wall-clock value of a date or datetime the host moved a touch point to."""
     if time_of_day is None:
-        return _day_of(on.astimezone(zone) if isinstance(on, datetime) and on.tzinfo else on)
+        return to_local_date(on, zone)
     if isinstance(on, datetime):
         return on.astimezone(zone).replace(tzinfo=None) if on.tzinfo else on
     return datetime.combine(on, time_of_day)
-
-
-def _day_of(wall: Wall) -> date:
-    return wall.date() if isinstance(wall, datetime) else wall
 
 
 def _place(wall: Wall, zone: ZoneInfo) -> date:
@@ -978,7 +974,7 @@ def _widen(bound: date | None, by: timedelta) -> date | None:
 
 def _roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
     """Move a wall-clock value off a closed day, keeping its time of day."""
-    day = wall.date() if isinstance(wall, datetime) else wall
+    day = day_of(wall)
     rolled, reason = days.roll(day)
     if reason is None:
         return wall, ()
@@ -1048,7 +1044,7 @@ def _business_shifter(
 
     def shift(base: Wall, times: int) -> Wall:
         moved = calendar(base, times)
-        day = moved.date() if isinstance(moved, datetime) else moved
+        day = day_of(moved)
         total = business + stride * times
         # Counting on from an earlier result gives the same day as counting from the
         # anchor, as long as both counts go forward: a series costs one pass.

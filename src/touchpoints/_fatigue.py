@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from touchpoints._business import Adjustment, day_label
+from touchpoints._calendar import day_of
 from touchpoints._durations import Duration
 
 __all__ = ["Cap", "Conflict", "Fatigue", "resolve_fatigue"]
@@ -230,7 +231,7 @@ def _item(n: int, entry: tuple[object, ...]) -> _Item:
     assert isinstance(term, int)
     assert isinstance(occurrence, int)
     assert isinstance(moves, tuple)
-    day = wall.date() if isinstance(wall, datetime) else wall
+    day = day_of(wall)
     rescheduled = any(move.reason == "rescheduled" for move in moves)
     return _Item(
         n=n,
