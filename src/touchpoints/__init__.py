@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from touchpoints._business import Adjustment, BusinessCalendar
 from touchpoints._caldav import (
     CalendarResource,
     SyncPlan,
@@ -23,7 +22,6 @@ from touchpoints._caldav import (
     sync_caldav,
 )
 from touchpoints._diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
-from touchpoints._durations import AnchorExpression, Duration
 from touchpoints._engine import (
     DEFAULT_LIMIT,
     Omission,
@@ -48,7 +46,7 @@ from touchpoints._errors import (
     TouchpointsError,
 )
 from touchpoints._explain import explain_plan, explain_rule
-from touchpoints._fatigue import Cap, Conflict, Fatigue
+from touchpoints._fatigue import Conflict
 from touchpoints._ical import (
     IcalUpdate,
     Revision,
@@ -62,7 +60,20 @@ from touchpoints._ical import (
     write_ical,
 )
 from touchpoints._ids import NAMESPACE, touch_point_id
-from touchpoints._models import ChannelWindow, HistoryEvent, Plan, Rule, Subject, Term
+from touchpoints._model import (
+    Adjustment,
+    AnchorExpression,
+    BusinessCalendar,
+    Cap,
+    ChannelWindow,
+    Duration,
+    Fatigue,
+    HistoryEvent,
+    Plan,
+    Rule,
+    Subject,
+    Term,
+)
 from touchpoints._parse import load_plan, parse_plan, parse_plan_text, plan_json_schema
 from touchpoints._subjects import load_subjects, plan_anchor_names
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from touchpoints._calendar import localize
+from touchpoints._model import localize
 
 DST_ZONES = (
     "Europe/Berlin",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from touchpoints import Plan, Subject, schedule
-from touchpoints._business import WEEKDAYS, BusinessCalendar, OpenDays
+from touchpoints._model import WEEKDAYS, BusinessCalendar, OpenDays
 from touchpoints.testing import business_calendars
 
 ROLLS = ("following", "preceding", "modified_following", "nearest", "keep")

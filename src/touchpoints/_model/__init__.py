@@ -1,0 +1,106 @@
+"""The input model: the words plans are written in, and the validated values they become.
+
+Plans, rules and subjects validate at the edge (pydantic v2, frozen, unknown keys
+rejected) so that the engine computes on trusted values. This package is the layer's
+interface: other layers import from here, its modules import each other directly.
+The submodules are imported in dependency order.
+"""
+
+# ruff: noqa: I001 (the submodules are imported in dependency order)
+
+from __future__ import annotations
+
+from touchpoints._model.base import (
+    ANCHOR_NAME_PATTERN,
+    CHANNEL_PATTERN,
+    DAY_NAMES,
+    KNOWN_CHANNELS,
+    SLUG_PATTERN,
+    TAG_PATTERN,
+    WEEKDAY_CODES,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Frozen,
+    Weekday,
+    model_error,
+)
+from touchpoints._model.zones import Wall, day_of, localize, to_local_date, to_wall, zone_for
+from touchpoints._model.durations import AnchorExpression, Duration
+from touchpoints._model.business import (
+    MAX_ROLL_DAYS,
+    Adjustment,
+    BusinessCalendar,
+    OpenDays,
+    Roll,
+    Weekdays,
+    day_label,
+)
+from touchpoints._model.conditions import AttributeTest, Condition, failed_condition
+from touchpoints._model.fatigue import Cap, Fatigue
+from touchpoints._model.fields import (
+    AnchorName,
+    Channel,
+    ContactTime,
+    Missed,
+    Priority,
+    Slug,
+    Tag,
+    Text,
+    TimeZoneName,
+)
+from touchpoints._model.rules import MAX_COUNT, Rule
+from touchpoints._model.plan import ChannelWindow, Plan, Term
+from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent, Subject
+
+__all__ = [
+    "ANCHOR_NAME_PATTERN",
+    "CHANNEL_PATTERN",
+    "DAY_NAMES",
+    "KNOWN_CHANNELS",
+    "MAX_COUNT",
+    "MAX_ROLL_DAYS",
+    "SLUG_PATTERN",
+    "TAG_PATTERN",
+    "WEEKDAYS",
+    "WEEKDAY_CODES",
+    "WEEKDAY_NAMES",
+    "Adjustment",
+    "AnchorExpression",
+    "AnchorName",
+    "AnchorValue",
+    "AttributeTest",
+    "AttributeValue",
+    "BusinessCalendar",
+    "Cap",
+    "Channel",
+    "ChannelWindow",
+    "Condition",
+    "ContactTime",
+    "Duration",
+    "Fatigue",
+    "Frozen",
+    "HistoryEvent",
+    "Missed",
+    "OpenDays",
+    "Plan",
+    "Priority",
+    "Roll",
+    "Rule",
+    "Slug",
+    "Subject",
+    "Tag",
+    "Term",
+    "Text",
+    "TimeZoneName",
+    "Wall",
+    "Weekday",
+    "Weekdays",
+    "day_label",
+    "day_of",
+    "failed_condition",
+    "localize",
+    "model_error",
+    "to_local_date",
+    "to_wall",
+    "zone_for",
+]

@@ -1,0 +1,126 @@
+"""What every input model shares: the frozen base class, the patterns and the weekday table.
+
+Each piece is defined here once and imported wherever it is needed: the frozen pydantic
+base class of every model, the error every model-level check raises, the patterns of
+ids, anchor names, channels and tags, and the names of the weekdays.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "ANCHOR_NAME_PATTERN",
+    "CHANNEL_PATTERN",
+    "DAY_NAMES",
+    "KNOWN_CHANNELS",
+    "SLUG_PATTERN",
+    "TAG_PATTERN",
+    "WEEKDAYS",
+    "WEEKDAY_CODES",
+    "WEEKDAY_NAMES",
+    "Frozen",
+    "Weekday",
+    "model_error",
+]
+
+SLUG_PATTERN: Final = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
+"""An id (of a plan or a rule): lowercase letters, digits, '.', '_' and '-', at most 64."""
+
+ANCHOR_NAME_PATTERN: Final = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+"""An anchor name: letters, digits and '_', starting with a letter, at most 64."""
+
+CHANNEL_PATTERN: Final = r"^[a-z][a-z0-9_-]{0,31}$"
+"""A channel: a lowercase word of at most 32 characters, such as ``call``."""
+
+TAG_PATTERN: Final = r"^[^,;\\\r\n]+$"
+"""A tag: any text without ',', ';', '\\' or line breaks (they would split it in iCalendar)."""
+
+KNOWN_CHANNELS: Final = ("call", "email", "visit", "meeting", "letter", "sms")
+"""The channels every tool understands; any other lowercase word is allowed too."""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+"""A weekday as plans write it."""
+
+WEEKDAYS: Final[tuple[Weekday, ...]] = get_args(Weekday)
+"""The weekdays as plans write them, Monday first (the index is ``date.weekday()``).
+
+>>> WEEKDAYS[0], WEEKDAYS[6]
+('mon', 'sun')
+"""
+
+WEEKDAY_NAMES: Final = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+"""The weekdays' English names, Monday first; the short forms below are derived from it."""
+
+DAY_NAMES: Final = tuple(name[:3] for name in WEEKDAY_NAMES)
+"""The weekdays as explanations print them, the same in every locale.
+
+>>> DAY_NAMES
+('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
+"""
+
+WEEKDAY_CODES: Final = tuple(name[:2].upper() for name in WEEKDAY_NAMES)
+"""The weekdays as RFC 5545 writes them (in ``BYDAY``), Monday first.
+
+>>> WEEKDAY_CODES
+('MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU')
+"""
+
+
+class Frozen(BaseModel):
+    """The base of every input model: immutable, strict about keys, tolerant of spaces.
+
+    - ``frozen``: a validated value cannot change, and it is hashable;
+    - ``extra="forbid"``: an unknown key (a typo) is an error, not ignored;
+    - ``str_strip_whitespace``: text is read without leading and trailing spaces;
+    - an aliased field (``Plan``'s ``plan`` key) is read by its alias or its name,
+      and written by its alias. Models without aliases are not affected by this.
+
+    A model that departs from it says so in its own ``model_config`` and why.
+
+    >>> class Point(Frozen):
+    ...     name: str
+    >>> Point(name="  north ").name
+    'north'
+    >>> Point(name="north", size=3)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Point
+    size
+      Extra inputs are not permitted ...
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+
+def model_error(kind: str, message: str, *, key: str | None = None) -> PydanticCustomError:
+    """The error a model's own check raises: ``kind`` names the check, ``message`` says
+    what is wrong in words a plan's author can act on.
+
+    ``key`` names the field a model-level problem belongs to, so that a file loader can
+    point at its line.
+
+    >>> model_error("timing", "a rule needs 'at'", key="at").context
+    {'message': "a rule needs 'at'", 'key': 'at'}
+    """
+    if key is None:
+        return PydanticCustomError(kind, message)
+    return PydanticCustomError(kind, "{message}", {"message": message, "key": key})

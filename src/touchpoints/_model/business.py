@@ -1,0 +1,266 @@
+"""Business days: working weekdays, public holidays, closed dates and roll conventions.
+
+A :class:`BusinessCalendar` says which days are open for contacts and what to do with
+a touch point that falls on a closed day. It can be set on a plan, on a rule and on a
+subject; for each setting the most specific wins (rule, then subject, then plan), and
+closed dates add up. :class:`OpenDays` is the resolved, runtime form.
+
+Public holidays come from the ``holidays`` package, in English names whatever the
+machine's locale, so schedules are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Final, Literal
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from touchpoints._errors import ScheduleError
+from touchpoints._model.base import DAY_NAMES, WEEKDAYS, Frozen, Weekday
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+__all__ = [
+    "Adjustment",
+    "BusinessCalendar",
+    "OpenDays",
+    "Roll",
+    "Weekday",
+    "Weekdays",
+    "day_label",
+]
+
+Roll = Literal["following", "preceding", "modified_following", "nearest", "keep"]
+"""What happens to a touch point that falls on a closed day:
+
+- ``following``: the next open day;
+- ``preceding``: the previous open day;
+- ``modified_following``: the next open day, unless that is in the next month: then
+  the previous open day (it never leaves the month);
+- ``nearest``: the closer of the two; the following one on a tie;
+- ``keep``: stays where it is (and says so in its adjustments).
+"""
+
+MAX_ROLL_DAYS: Final = 31
+"""A roll looks this many days each way for an open day before giving up."""
+
+
+def _check_region(value: str) -> str:
+    country, _, subdivision = value.partition("-")
+    try:
+        _holidays(country, subdivision or None)
+    except ValueError as error:
+        raise PydanticCustomError("holidays", str(error)) from None
+    return value
+
+
+def _holidays(country: str, subdivision: str | None) -> HolidayBase:
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise ValueError(
+            f"no holiday calendar for country {country!r}; use an ISO 3166 code such "
+            "as 'DE', 'US' or 'GB', optionally with a subdivision such as 'DE-BY'"
+        )
+    if subdivision is not None and subdivision not in supported[country]:
+        choices = ", ".join(supported[country][:12])
+        raise ValueError(
+            f"{country} has no subdivision {subdivision!r}; valid ones include {choices}"
+        )
+    return holidays.country_holidays(country, subdiv=subdivision, language="en_US")
+
+
+def _unique_days(days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+    if not days:
+        raise PydanticCustomError("weekdays", "give at least one weekday, such as 'mon'")
+    return tuple(day for day in WEEKDAYS if day in days)
+
+
+Weekdays = Annotated[tuple[Weekday, ...], AfterValidator(_unique_days)]
+Region = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2,3}(-[A-Za-z0-9]{1,10})?$", examples=["DE-BY", "US-CA", "GB"]),
+    AfterValidator(_check_region),
+]
+
+
+class BusinessCalendar(Frozen):
+    """Which days are open for contacts, and how closed days are handled.
+
+    Every field is optional so that a rule or subject can override only what it
+    needs; the plan's calendar fills in the rest (and, without one, Monday to Friday
+    with no holidays and the ``following`` roll).
+
+    >>> calendar = BusinessCalendar(holidays="DE-BY", roll="modified_following")
+    >>> calendar.workdays is None, calendar.holidays
+    (True, 'DE-BY')
+    """
+
+    workdays: Weekdays | None = Field(
+        default=None, description="Working weekdays; Monday to Friday if not given."
+    )
+    holidays: Region | None = Field(
+        default=None,
+        description="Public holidays of a country or subdivision, such as 'DE-BY' or 'US-CA'.",
+    )
+    closed: tuple[date, ...] = Field(
+        default=(), max_length=10_000, description="Further closed dates, such as company holidays."
+    )
+    roll: Roll | None = Field(
+        default=None,
+        description=(
+            "What to do with a touch point on a closed day: following, preceding, "
+            "modified_following, nearest or keep."
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """One move of a touch point, and why.
+
+    >>> print(Adjustment(date(2026, 5, 2), date(2026, 5, 4), "weekend"))
+    Sat 2026-05-02 -> Mon 2026-05-04: weekend
+    >>> print(Adjustment(date(2026, 5, 2), date(2026, 5, 2), "kept on a closed day (weekend)"))
+    Sat 2026-05-02: kept on a closed day (weekend)
+    """
+
+    before: date
+    after: date
+    reason: str
+
+    def __str__(self) -> str:
+        if self.before == self.after:
+            return f"{day_label(self.before)}: {self.reason}"
+        return f"{day_label(self.before)} -> {day_label(self.after)}: {self.reason}"
+
+
+def day_label(day: date) -> str:
+    """A day as people read it in explanations, the same in every locale.
+
+    >>> day_label(date(2026, 5, 2))
+    'Sat 2026-05-02'
+    """
+    return f"{DAY_NAMES[day.weekday()]} {day.isoformat()}"
+
+
+class OpenDays:
+    """A resolved business calendar: answers "is this day open?" and rolls days.
+
+    Holiday lookups are computed lazily, one year at a time, and kept on the object;
+    make one per scheduling call.
+
+    >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
+    >>> days.roll(date(2026, 4, 6))  # Easter Monday
+    (datetime.date(2026, 4, 7), 'holiday: Easter Monday')
+    >>> days.add(date(2026, 4, 2), 2)  # Thursday + 2 business days skips Good Friday
+    datetime.date(2026, 4, 8)
+    """
+
+    __slots__ = ("_closed", "_holidays", "_roll", "_workdays")
+
+    def __init__(
+        self,
+        *,
+        workdays: Sequence[Weekday] = WEEKDAYS[:5],
+        holidays: str | None = None,
+        closed: Iterable[date] = (),
+        roll: Roll = "following",
+    ) -> None:
+        self._workdays = frozenset(WEEKDAYS.index(day) for day in workdays)
+        self._closed = frozenset(closed)
+        self._roll: Roll = roll
+        self._holidays: HolidayBase | None = None
+        if holidays is not None:
+            country, _, subdivision = holidays.partition("-")
+            self._holidays = _holidays(country, subdivision or None)
+
+    @classmethod
+    def resolve(cls, layers: Iterable[BusinessCalendar | None]) -> OpenDays:
+        """Merge calendars, most specific first: the first setting given wins, and
+        closed dates add up."""
+        workdays: Sequence[Weekday] | None = None
+        region: str | None = None
+        roll: Roll | None = None
+        closed: set[date] = set()
+        for layer in layers:
+            if layer is None:
+                continue
+            workdays = workdays if workdays is not None else layer.workdays
+            region = region if region is not None else layer.holidays
+            roll = roll if roll is not None else layer.roll
+            closed.update(layer.closed)
+        return cls(
+            workdays=workdays if workdays is not None else WEEKDAYS[:5],
+            holidays=region,
+            closed=closed,
+            roll=roll or "following",
+        )
+
+    def with_weekdays(self, weekdays: Sequence[Weekday] | None) -> OpenDays:
+        """The same calendar with other working weekdays (for a channel's window)."""
+        if weekdays is None:
+            return self
+        copy = object.__new__(OpenDays)
+        copy._workdays = frozenset(WEEKDAYS.index(day) for day in weekdays)
+        copy._closed, copy._roll, copy._holidays = self._closed, self._roll, self._holidays
+        return copy
+
+    def closed_because(self, day: date) -> str | None:
+        """Why ``day`` is closed, or None when it is open."""
+        if day.weekday() not in self._workdays:
+            return "weekend" if day.weekday() >= 5 else f"no contacts on {DAY_NAMES[day.weekday()]}"
+        if day in self._closed:
+            return "closed"
+        if self._holidays is not None:
+            name = self._holidays.get(day)
+            if name is not None:
+                return f"holiday: {name}"
+        return None
+
+    def roll(self, day: date) -> tuple[date, str | None]:
+        """The day a touch point on ``day`` moves to, and why (None when it stays)."""
+        reason = self.closed_because(day)
+        if reason is None:
+            return day, None
+        if self._roll == "keep":
+            return day, f"kept on a closed day ({reason})"
+        if self._roll == "following":
+            return self._seek(day, 1, reason), reason
+        if self._roll == "preceding":
+            return self._seek(day, -1, reason), reason
+        after = self._seek(day, 1, reason)
+        if self._roll == "modified_following":
+            if after.month == day.month:
+                return after, reason
+            return self._seek(day, -1, reason), f"{reason} (month end)"
+        before = self._seek(day, -1, reason)
+        return (after if after - day <= day - before else before), reason
+
+    def add(self, day: date, business_days: int) -> date:
+        """``day`` moved by ``business_days`` open days (back for a negative count);
+        the day itself does not count."""
+        step = 1 if business_days >= 0 else -1
+        remaining = abs(business_days)
+        while remaining:
+            day += timedelta(days=step)
+            if self.closed_because(day) is None:
+                remaining -= 1
+        return day
+
+    def _seek(self, day: date, step: int, reason: str) -> date:
+        candidate = day
+        for _ in range(MAX_ROLL_DAYS):
+            candidate += timedelta(days=step)
+            if self.closed_because(candidate) is None:
+                return candidate
+        raise ScheduleError(
+            f"no open day within {MAX_ROLL_DAYS} days {'after' if step > 0 else 'before'} "
+            f"{day_label(day)} ({reason}); check the calendar's workdays and closed dates"
+        )

@@ -1,0 +1,292 @@
+"""Rules: one touch point of a plan, what contact to make and when.
+
+A :class:`Rule` is validated on its own: exactly one timing (``at``, ``every`` or
+``rrule``), the keys that timing allows, and an RRULE that can actually happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from dateutil.rrule import rrule as RecurrenceRule
+from dateutil.rrule import rrulestr
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from touchpoints._model.base import Frozen, model_error
+from touchpoints._model.business import BusinessCalendar
+from touchpoints._model.conditions import Condition
+from touchpoints._model.durations import AnchorExpression, Duration
+from touchpoints._model.fields import Channel, ContactTime, Missed, Priority, Slug, Tag, Text
+
+__all__ = ["MAX_COUNT", "Rule"]
+
+_RRULE_FREQUENCIES: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+# DAILY and WEEKLY rules take only filters that every year can meet, so that none
+# of them can make dateutil search day by day to the year 9999 for a date that never
+# comes (February 30th, or Tuesdays seen every 7 days from a Monday).
+_RRULE_FILTERS: Final = ("BYMONTH", "BYDAY")  # for DAILY and WEEKLY rules
+_RRULE_FORBIDDEN: Final = {
+    "DTSTART": "the series starts at 'starting'",
+    "UNTIL": "use the rule's 'until' key instead",
+    "COUNT": "use the rule's 'count' key instead",
+    "BYHOUR": "the time of day comes from the plan's 'contact_time'",
+    "BYMINUTE": "the time of day comes from the plan's 'contact_time'",
+    "BYSECOND": "the time of day comes from the plan's 'contact_time'",
+}
+
+
+MAX_COUNT: Final = 100_000
+
+
+class Rule(Frozen):
+    """One rule of a plan: what contact to make, and when.
+
+    The timing is one of three kinds, chosen by the key that is present:
+
+    - ``at``: once, at a date expression;
+    - ``every``: a fixed interval from ``starting``, ended by ``until`` (inclusive)
+      and/or ``count``, or open-ended;
+    - ``rrule``: an RFC 5545 recurrence rule whose first candidate is ``starting``.
+
+    >>> rule = Rule.model_validate({
+    ...     "id": "service", "title": "Service visit", "channel": "visit",
+    ...     "every": "90 days", "starting": "purchase + 90 days", "until": "renewal",
+    ... })
+    >>> rule.kind, str(rule.every), rule.anchors()
+    ('every', '90 days', ('purchase', 'renewal'))
+    """
+
+    id: Slug = Field(description="A stable identifier; touch point ids are derived from it.")
+    title: Text = Field(max_length=500, description="What the contact is, in a few words.")
+    channel: Channel
+    description: Text | None = Field(default=None, description="Longer notes for the contact.")
+    owner: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Who makes the contact: a person, team or role."
+    )
+    priority: Priority = 5
+    tags: tuple[Tag, ...] = Field(default=(), max_length=50)
+    duration: Duration | None = Field(
+        default=None, description="How long the contact takes, such as '30 minutes'."
+    )
+    after: Literal["schedule", "completion"] = Field(
+        default="schedule",
+        description=(
+            "For an 'every' series: 'schedule' keeps a fixed grid; 'completion' counts "
+            "each next occurrence from the last completed one (floating maintenance)."
+        ),
+    )
+    missed: Missed | None = Field(
+        default=None,
+        description="Overrides the plan's 'missed' policy for this rule.",
+    )
+    optional: bool = Field(
+        default=False,
+        description=(
+            "Leave the rule out (and report it) for subjects without its anchors, "
+            "instead of failing."
+        ),
+    )
+    contact_time: ContactTime | None = Field(
+        default=None,
+        description="Local time of day for this rule, overriding the channel's and the plan's.",
+    )
+    calendar: BusinessCalendar | None = Field(
+        default=None,
+        description="Business-day settings for this rule, overriding the subject's and the plan's.",
+    )
+    when: Mapping[Annotated[str, Field(min_length=1, max_length=200)], Condition] = Field(
+        default_factory=dict,
+        max_length=50,
+        description=(
+            "Apply the rule only to subjects whose attributes match, such as "
+            "{segment: premium, region: {not_in: [EU]}}."
+        ),
+    )
+    at: AnchorExpression | None = Field(default=None, description="Once, at this date.")
+    every: Duration | None = Field(default=None, description="Repeat at this interval.")
+    rrule: Annotated[str, Field(max_length=500)] | None = Field(
+        default=None,
+        description="An RFC 5545 RRULE, such as 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'.",
+    )
+    starting: AnchorExpression | None = Field(
+        default=None, description="The first occurrence of an 'every' or 'rrule' series."
+    )
+    until: AnchorExpression | None = Field(
+        default=None, description="The last allowed date of a series (inclusive)."
+    )
+    count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = Field(
+        default=None, description="At most this many occurrences."
+    )
+
+    @property
+    def kind(self) -> Literal["once", "every", "rrule"]:
+        """Which timing the rule uses: ``"once"``, ``"every"`` or ``"rrule"``."""
+        if self.at is not None:
+            return "once"
+        return "every" if self.every is not None else "rrule"
+
+    def anchors(self) -> tuple[str, ...]:
+        """The anchor names this rule's dates refer to, in order of first use."""
+        names = (e.anchor for e in (self.at, self.starting, self.until) if e is not None)
+        return tuple(dict.fromkeys(names))
+
+    def durations(self) -> tuple[Duration, ...]:
+        """Every duration the rule's timing uses (offsets and the interval)."""
+        offsets = [e.offset for e in (self.at, self.starting, self.until) if e is not None]
+        return (*offsets, *((self.every,) if self.every is not None else ()))
+
+    def recurrence(self, dtstart: datetime) -> RecurrenceRule:
+        """The rule's RRULE as a dateutil ``rrule`` starting at ``dtstart``.
+
+        >>> from datetime import datetime
+        >>> rule = Rule(id="q", title="Quarterly", channel="call",
+        ...             rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO", starting="purchase")
+        >>> rule.recurrence(datetime(2026, 1, 15)).after(datetime(2026, 1, 15))
+        datetime.datetime(2026, 4, 6, 0, 0)
+        """
+        if self.rrule is None:
+            raise ValueError(f"rule {self.id!r} has no rrule")
+        parsed = rrulestr(self.rrule, dtstart=dtstart, forceset=False, cache=False)
+        assert isinstance(parsed, RecurrenceRule)
+        return parsed
+
+    @model_validator(mode="after")
+    def _check_timing(self) -> Rule:
+        timings = [key for key in ("at", "every", "rrule") if getattr(self, key) is not None]
+        if len(timings) != 1:
+            found = f"it has {' and '.join(timings)}" if timings else "it has none"
+            raise model_error(
+                "timing",
+                "a touch point needs exactly one of 'at' (once), 'every' (a fixed "
+                f"interval) or 'rrule' (a calendar rule); {found}",
+                key=timings[1] if len(timings) > 1 else None,
+            )
+        if self.at is not None:
+            extra = [k for k in ("starting", "until", "count") if getattr(self, k) is not None]
+            if extra:
+                raise model_error(
+                    "timing",
+                    f"'{extra[0]}' belongs to a series ('every' or 'rrule'); a rule with "
+                    "'at' happens once",
+                    key=extra[0],
+                )
+            return self
+        if self.starting is None:
+            raise model_error(
+                "timing",
+                f"a series needs 'starting', the date of its first occurrence, "
+                f"such as 'purchase + {self.every or '90 days'}'",
+            )
+        if self.every is not None and self.every.is_zero:
+            raise model_error(
+                "timing",
+                f"the interval must be longer than zero, such as '90 days'; found '{self.every}'",
+                key="every",
+            )
+        if self.rrule is not None:
+            try:
+                self._check_rrule(self.rrule)
+            except PydanticCustomError as error:
+                raise model_error("rrule", error.message(), key="rrule") from None
+        return self
+
+    @model_validator(mode="after")
+    def _check_floating(self) -> Rule:
+        if self.after == "completion" and self.every is None:
+            raise model_error(
+                "after",
+                "'after: completion' counts an 'every' series from the last completion; "
+                "this rule has no 'every'",
+                key="after",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_duration(self) -> Rule:
+        if self.duration is not None and (self.duration.is_zero or not self.duration.is_exact):
+            raise model_error(
+                "duration",
+                "a contact's duration must be longer than zero and given in weeks, "
+                "days, hours or minutes, such as '30 minutes'",
+                key="duration",
+            )
+        return self
+
+    @staticmethod
+    def _check_rrule(text: str) -> None:
+        parts = [part.split("=", 1)[0].strip().upper() for part in text.split(";") if part]
+        for part in parts:
+            if part in _RRULE_FORBIDDEN:
+                raise model_error(
+                    "rrule", f"an rrule here cannot have {part}: {_RRULE_FORBIDDEN[part]}"
+                )
+        if (
+            text.strip().upper().startswith(("RRULE:", "DTSTART", "EXDATE", "RDATE"))
+            or "\n" in text
+        ):
+            raise model_error(
+                "rrule",
+                "give only the rule's value, such as 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'",
+            )
+        frequency = dict(p.split("=", 1) for p in text.upper().split(";") if "=" in p).get("FREQ")
+        if frequency not in _RRULE_FREQUENCIES:
+            found = f"it has FREQ={frequency}" if frequency else "it has no FREQ"
+            raise model_error(
+                "rrule",
+                "an rrule needs FREQ=YEARLY, MONTHLY, WEEKLY or DAILY (touch points are "
+                f"never more frequent than daily in an rrule); {found}",
+            )
+        try:
+            parsed = rrulestr(text, dtstart=datetime(2000, 1, 1), forceset=False, cache=False)
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            raise model_error(
+                "rrule",
+                f"{text!r} is not a valid RFC 5545 RRULE ({error}); an example of a "
+                "valid one is 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'",
+            ) from None
+        assert isinstance(parsed, RecurrenceRule)
+        values = {
+            key.strip(): value.strip()
+            for key, _, value in (part.upper().partition("=") for part in text.split(";"))
+        }
+        if frequency in ("DAILY", "WEEKLY"):
+            extra = sorted(
+                key for key in values if key.startswith("BY") and key not in _RRULE_FILTERS
+            )
+            problem = None
+            if extra:
+                problem = (
+                    f"a {frequency} rrule can filter only by BYMONTH and BYDAY, not {extra[0]}; "
+                    "for day-of-month or day-of-year patterns use FREQ=MONTHLY or FREQ=YEARLY"
+                )
+            elif any(ch.isdigit() for ch in values.get("BYDAY", "")):
+                problem = "BYDAY with a number (such as 1MO) needs FREQ=MONTHLY or FREQ=YEARLY"
+            elif frequency == "DAILY" and "BYDAY" in values and values.get("INTERVAL", "1") != "1":
+                problem = (
+                    "a DAILY rrule with an INTERVAL cannot also filter by BYDAY; for every n "
+                    "weeks on given weekdays use FREQ=WEEKLY;INTERVAL=n;BYDAY=..."
+                )
+            if problem is not None:
+                raise model_error("rrule", problem)
+        if frequency in ("YEARLY", "MONTHLY"):
+            # A rule that never matches (February 30th) is a mistake worth naming. Its
+            # pattern repeats within 400 years (the Gregorian cycle), a cheap search for
+            # these frequencies. Scheduling never searches past the window either way.
+            bounded = parsed.replace(until=datetime(2400, 1, 1))
+            try:
+                first = next(iter(bounded), None)
+            except (ValueError, IndexError):  # dateutil fails on BYDAY=22MO
+                raise model_error(
+                    "rrule",
+                    f"{text!r} is not a valid RFC 5545 RRULE: a number in its BY parts is "
+                    "out of range (BYDAY takes 1MO to 5MO in a month, 1MO to 53MO in a year)",
+                ) from None
+            if first is None:
+                raise model_error(
+                    "rrule",
+                    f"{text!r} never happens (no date matches it in 400 years); check its "
+                    "BYMONTH, BYMONTHDAY and BYDAY parts",
+                )

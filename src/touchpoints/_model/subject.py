@@ -1,0 +1,110 @@
+"""Subjects: who or what a plan is scheduled for, their dates, attributes and history.
+
+A :class:`Subject` carries the anchors a plan's dates count from, the attributes its
+rules' conditions test, and the :class:`HistoryEvent` records of what actually happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from touchpoints._model.base import Frozen, model_error
+from touchpoints._model.business import BusinessCalendar
+from touchpoints._model.fields import AnchorName, Slug, TimeZoneName
+
+__all__ = ["AnchorValue", "AttributeValue", "HistoryEvent", "Subject"]
+
+
+def _anchor_text(value: object) -> object:
+    # Text with a time of day is a datetime even at midnight: left to pydantic,
+    # "2026-01-15T00:00:00+01:00" would become a plain date and lose its offset.
+    if isinstance(value, str) and len(value.strip()) > 10:
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value  # pydantic reports it
+    return value
+
+
+class HistoryEvent(Frozen):
+    """What actually happened to one touch point, as the host application recorded it.
+
+    Attributes:
+        rule: the rule's id.
+        occurrence: the occurrence number, from 1.
+        term: the contract term, from 1 (see ``Plan.term``).
+        status: ``completed`` (on ``on``), ``skipped``, ``rescheduled`` (to ``on``) or
+            ``cancelled``.
+        on: when it was completed, or the date (or local date and time) it was
+            rescheduled to.
+
+    When one occurrence has several events, completed beats cancelled, skipped and
+    rescheduled in that order, and among equals the latest date wins, whatever the
+    order of the list.
+
+    >>> HistoryEvent(rule="service", occurrence=2, status="completed", on="2026-05-04").on
+    datetime.date(2026, 5, 4)
+    """
+
+    rule: Slug
+    occurrence: Annotated[int, Field(ge=1, le=10_000_000)]
+    term: Annotated[int, Field(ge=1, le=10_000)] = 1
+    status: Literal["completed", "skipped", "rescheduled", "cancelled"]
+    on: date | datetime | None = None
+
+    @model_validator(mode="after")
+    def _check_date(self) -> HistoryEvent:
+        if self.status in ("completed", "rescheduled") and self.on is None:
+            verb = "was done" if self.status == "completed" else "moves to"
+            raise model_error(
+                "history",
+                f"a {self.status} event needs 'on', the date it {verb}, such as '2026-05-04'",
+                key="on",
+            )
+        return self
+
+
+AnchorValue = Annotated[
+    date | datetime,
+    BeforeValidator(_anchor_text),
+    Field(description="A date, or a datetime that counts as its local date."),
+]
+AttributeValue = str | int | float | bool | None
+
+
+class Subject(Frozen):
+    """Who or what a plan is scheduled for: a customer, an asset or a contract.
+
+    Attributes:
+        id: the host application's identifier; it goes into touch point ids only
+            through a hash.
+        timezone: the subject's IANA zone; without one, the plan's zone applies.
+        anchors: named dates, such as ``purchase``; a datetime counts as its local
+            date in the subject's zone.
+        attributes: a flat mapping of the host application's own data.
+        calendar: the subject's own business-day settings (such as the public
+            holidays of its region), overriding the plan's; a rule's own win over it.
+        history: what actually happened to its touch points.
+        renewals: the days its contract was renewed; each starts a new term of a
+            plan with a ``term``.
+
+    >>> from datetime import date
+    >>> subject = Subject(id="cust-42", timezone="America/New_York",
+    ...                   anchors={"purchase": date(2026, 1, 15)})
+    >>> subject.anchors["purchase"]
+    datetime.date(2026, 1, 15)
+    """
+
+    id: Annotated[str, Field(min_length=1, max_length=1_000)]
+    timezone: TimeZoneName | None = None
+    anchors: Mapping[AnchorName, AnchorValue] = Field(default_factory=dict)
+    attributes: Mapping[Annotated[str, Field(min_length=1, max_length=200)], AttributeValue] = (
+        Field(default_factory=dict)
+    )
+    calendar: BusinessCalendar | None = None
+    history: tuple[HistoryEvent, ...] = Field(default=(), max_length=100_000)
+    renewals: tuple[AnchorValue, ...] = Field(default=(), max_length=1_000)

@@ -1,0 +1,105 @@
+"""Calendar policy: time zones, wall-clock times and the DST rules.
+
+This is the one place that decides how a local date and time becomes an instant.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+__all__ = ["day_of", "localize", "to_local_date", "to_wall", "zone_for"]
+
+Wall = date | datetime
+"""A local wall-clock value: a naive datetime for timed plans, a date for all-day ones."""
+
+_ZONE_HELP: Final = "use an IANA time zone name such as 'Europe/Berlin' or 'America/New_York'"
+
+
+def zone_for(key: str) -> ZoneInfo:
+    """The IANA zone called ``key``.
+
+    Raises:
+        ValueError: no such zone; the message suggests the closest names.
+
+    >>> zone_for("Europe/Berlin")
+    zoneinfo.ZoneInfo(key='Europe/Berlin')
+    """
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    close = _close_zone_names(key)
+    hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
+    raise ValueError(f"unknown time zone {key!r}{hint} ({_ZONE_HELP})")
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def _close_zone_names(key: str) -> list[str]:
+    names = _zone_names()
+    by_lower = {name.lower(): name for name in names}
+    if key.lower() in by_lower:
+        return [by_lower[key.lower()]]
+    return difflib.get_close_matches(key, names, n=2, cutoff=0.6)
+
+
+def day_of(value: date) -> date:
+    """The calendar date of a date or of a (wall-clock) datetime, as it reads.
+
+    >>> day_of(date(2026, 1, 15)), day_of(datetime(2026, 1, 15, 10))
+    (datetime.date(2026, 1, 15), datetime.date(2026, 1, 15))
+    """
+    return value.date() if isinstance(value, datetime) else value
+
+
+def to_wall(day: date, contact_time: time | None) -> Wall:
+    """The wall-clock value for a date: the date itself, or the date at the contact time.
+
+    >>> to_wall(date(2026, 1, 15), time(10))
+    datetime.datetime(2026, 1, 15, 10, 0)
+    """
+    return day if contact_time is None else datetime.combine(day, contact_time)
+
+
+def localize(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Attach ``zone`` to a naive wall-clock time, following RFC 5545 section 3.3.5.
+
+    A time that falls in a gap (clocks jump forward) moves forward by the length of
+    the gap; an ambiguous time (clocks fall back) takes its first occurrence.
+
+    >>> berlin = zone_for("Europe/Berlin")
+    >>> localize(datetime(2026, 3, 29, 2, 30), berlin).isoformat()  # in the gap
+    '2026-03-29T03:30:00+02:00'
+    >>> localize(datetime(2026, 10, 25, 2, 30), berlin).isoformat()  # ambiguous
+    '2026-10-25T02:30:00+02:00'
+    """
+    before = zone.utcoffset(wall)
+    after = zone.utcoffset(wall.replace(fold=1))
+    if before is not None and after is not None and before < after:
+        # In a gap, fold=0 reads the wall time with the offset from before the
+        # transition and fold=1 with the one after; their difference is the gap.
+        wall = wall + (after - before)
+    return wall.replace(tzinfo=zone)
+
+
+def to_local_date(value: date, zone: ZoneInfo) -> date:
+    """The local calendar date of an anchor value: a date as it is, a datetime as its
+    date in ``zone`` (an aware one converted first, a naive one taken as local).
+
+    >>> from datetime import UTC
+    >>> to_local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), zone_for("Europe/Berlin"))
+    datetime.date(2026, 1, 16)
+    """
+    if type(value) is date:
+        return value
+    assert isinstance(value, datetime)
+    if value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return value.date()
