@@ -1,8 +1,8 @@
 """The plan template: its settings, its contract terms and its channel windows.
 
-A :class:`Plan` holds the rules (see :mod:`touchpoints._model.rules`) and checks what
-only the whole plan can: derived anchors that refer to each other, duplicate rule ids,
-times of day in an all-day plan, and series that end before they start.
+A :class:`Plan` holds its rules (each a :class:`Rule`) and checks what only the whole
+plan can: derived anchors that refer to each other, duplicate rule ids, times of day
+in an all-day plan, and series that end before they start.
 """
 
 from __future__ import annotations
