@@ -49,6 +49,14 @@ from touchpoints._errors import (
 )
 from touchpoints._explain import explain_plan, explain_rule
 from touchpoints._fatigue import Cap, Conflict, Fatigue
+from touchpoints._files import (
+    load_plan,
+    load_subjects,
+    parse_plan,
+    parse_plan_text,
+    plan_anchor_names,
+    plan_json_schema,
+)
 from touchpoints._ical import (
     IcalUpdate,
     Revision,
@@ -63,8 +71,6 @@ from touchpoints._ical import (
 )
 from touchpoints._ids import NAMESPACE, touch_point_id
 from touchpoints._models import ChannelWindow, HistoryEvent, Plan, Rule, Subject, Term
-from touchpoints._parse import load_plan, parse_plan, parse_plan_text, plan_json_schema
-from touchpoints._subjects import load_subjects, plan_anchor_names
 
 __all__ = [
     "DEFAULT_LIMIT",
