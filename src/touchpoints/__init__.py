@@ -47,6 +47,14 @@ from touchpoints._errors import (
 )
 from touchpoints._explain import explain_plan, explain_rule
 from touchpoints._fatigue import Conflict
+from touchpoints._files import (
+    load_plan,
+    load_subjects,
+    parse_plan,
+    parse_plan_text,
+    plan_anchor_names,
+    plan_json_schema,
+)
 from touchpoints._ical import (
     IcalUpdate,
     Revision,
@@ -74,8 +82,6 @@ from touchpoints._model import (
     Subject,
     Term,
 )
-from touchpoints._parse import load_plan, parse_plan, parse_plan_text, plan_json_schema
-from touchpoints._subjects import load_subjects, plan_anchor_names
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -1,6 +1,6 @@
 """Golden tests: the exact text of every family of plan-file error.
 
-The expected messages are written from the rules in ``touchpoints._parse`` and the
+The expected messages are written from the rules in ``touchpoints._files`` and the
 model validators: each says where (line, column, field path), what was found, and
 what would be valid.
 """

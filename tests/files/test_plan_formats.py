@@ -104,6 +104,15 @@ touchpoints:
             ("b", "Sales team", "purchase + 1 week"),
         ]
 
+    def test_a_merge_key_merges_only_mappings(self):
+        text = "plan: p\ntouchpoints:\n  - id: a\n    title: A\n    channel: call\n"
+        text += "    at: purchase\n    <<: not a mapping\n"
+        with pytest.raises(PlanError) as caught:
+            parse_plan_text(text, format="yaml")
+        assert [str(problem) for problem in caught.value.problems] == [
+            "line 7, column 9: '<<' merges only mappings"
+        ]
+
     def test_toml_local_times_are_accepted(self):
         text = 'plan = "p"\ncontact_time = 09:30:00\n[[touchpoints]]\n'
         text += 'id = "a"\ntitle = "A"\nchannel = "call"\nat = "purchase"\n'

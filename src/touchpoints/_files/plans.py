@@ -1,0 +1,263 @@
+"""The plan API: a plan file, its text or its data in, a validated
+:class:`~touchpoints.Plan` out, or a :class:`~touchpoints.PlanError` listing every
+problem at once.
+
+This is the edge where untrusted files come in, so it reads defensively (see
+:mod:`touchpoints._files.reading` and the readers of the three formats):
+
+- Formats by file extension: YAML (``.yaml``/``.yml``, safe loading only), TOML
+  (``.toml``) and JSON (``.json``). Files must be UTF-8; a byte-order mark is allowed.
+- Limits: files larger than :data:`~touchpoints._files.reading.MAX_FILE_BYTES` and
+  data nested deeper than :data:`~touchpoints._files.reading.MAX_DEPTH` are refused;
+  YAML aliases may repeat at most
+  :data:`~touchpoints._files.yaml_reader.MAX_ALIAS_VALUES` values; YAML tags other
+  than the plain ones are refused; a key given twice in one mapping is an error.
+- Positions: every problem names its field path (``touchpoints[2].every``), and the
+  line and column where the file gives them.
+
+Pydantic's ``ValidationError`` becomes a :class:`~touchpoints.PlanError` that keeps
+it as ``__cause__``. Pydantic runs a model's own checks only when all its fields are
+valid, so the plan-wide checks run again on the plan without its invalid parts, and
+their problems are reported in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from touchpoints._errors import PlanError, Problem
+from touchpoints._files.documents import load_document
+from touchpoints._files.positions import Document, FieldPath
+from touchpoints._files.problems import (
+    Issue,
+    clean_location,
+    issues_from,
+    sort_problems,
+    to_problems,
+    with_reading_problems,
+)
+from touchpoints._files.reading import MAX_FILE_BYTES, DocumentError, format_of, read_text
+from touchpoints._files.wording import described
+from touchpoints._models import Plan
+
+__all__ = ["load_plan", "parse_plan", "parse_plan_text"]
+
+_Format = Literal["yaml", "json", "toml"]
+
+_FORMATS: Final[Mapping[str, _Format]] = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".toml": "toml",
+}
+
+# Placeholders that let the plan-wide checks run when a top-level value is invalid.
+_PLACEHOLDERS: Final[Mapping[str, object]] = {"plan": "plan", "contact_time": "10:00"}
+_INDEX: Final = re.compile(r"touchpoints\[(\d+)\]")
+
+
+def _plan_wide_problems(data: Mapping[str, Any], details: list[ErrorDetails]) -> list[Issue]:
+    """The plan-wide checks (duplicate ids, 'until' before 'starting' ...) for a plan
+    whose fields have problems, so that those are reported in the same run.
+
+    Pydantic runs a model's own checks only when all its fields are valid, so they
+    run again on the plan without its invalid touch points and values.
+    """
+    bad_rules: set[int] = set()
+    bad_keys: set[str] = set()
+    bad_anchors: set[str] = set()
+    for detail in details:
+        path, _ = clean_location(detail["loc"])
+        if len(path) >= 2 and path[0] == "touchpoints" and isinstance(path[1], int):
+            bad_rules.add(path[1])
+        elif len(path) >= 2 and path[0] == "anchors":
+            bad_anchors.add(str(path[1]))
+        elif path:
+            bad_keys.add(str(path[0]))
+    if "touchpoints" in bad_keys or not isinstance(data.get("touchpoints"), list):
+        return []
+    rules = data["touchpoints"]
+    kept = [index for index in range(len(rules)) if index not in bad_rules]
+    if not kept:
+        return []
+    partial: dict[str, Any] = {key: value for key, value in data.items() if key not in bad_keys}
+    partial.update({key: _PLACEHOLDERS[key] for key in bad_keys if key in _PLACEHOLDERS})
+    partial["touchpoints"] = [rules[index] for index in kept]
+    if isinstance(data.get("anchors"), Mapping) and "anchors" not in bad_keys:
+        partial["anchors"] = {k: v for k, v in data["anchors"].items() if k not in bad_anchors}
+    try:
+        Plan.model_validate(partial)
+    except ValidationError as error:
+        issues = [i for i in issues_from(error.errors(include_url=False), Plan) if not i.union]
+
+        def original(match: re.Match[str]) -> str:
+            return f"touchpoints[{kept[int(match[1])]}]"
+
+        return [
+            Issue(_original_path(issue.path, kept), _INDEX.sub(original, issue.message))
+            for issue in issues
+        ]
+    return []
+
+
+def _original_path(path: FieldPath, kept: list[int]) -> FieldPath:
+    if len(path) > 1 and path[0] == "touchpoints" and isinstance(path[1], int):
+        return ("touchpoints", kept[path[1]], *path[2:])
+    return path
+
+
+def _validate_plan(document: Document, source: str | None) -> Plan:
+    data = document.data
+    if document.problems and not isinstance(data, Mapping):
+        problems = [problem for _, problem in document.problems]
+        raise PlanError(sort_problems(problems), source=source)
+    if data is None:
+        raise PlanError(
+            [Problem("", "the plan is empty; it needs at least 'plan' and 'touchpoints'")],
+            source=source,
+        )
+    if not isinstance(data, Mapping):
+        position = document.locate(())
+        line, column = position if position is not None else (None, None)
+        raise PlanError(
+            [
+                Problem(
+                    "",
+                    "a plan is a mapping of keys (plan, name, touchpoints ...), "
+                    f"found {described(data)}",
+                    line,
+                    column,
+                )
+            ],
+            source=source,
+        )
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as error:
+        details = error.errors(include_url=False)
+        issues = issues_from(details, Plan) + _plan_wide_problems(data, details)
+        problems = with_reading_problems(to_problems(issues, document), document)
+        raise PlanError(sort_problems(problems), source=source) from error
+    if document.problems:
+        problems = [problem for _, problem in document.problems]
+        raise PlanError(sort_problems(problems), source=source)
+    return plan
+
+
+def parse_plan(data: Mapping[str, Any], *, source: str | None = None) -> Plan:
+    """Validate plan data (as read from a file) into a :class:`~touchpoints.Plan`.
+
+    Args:
+        data: the plan as plain data: mappings, lists, text and numbers.
+        source: where the data came from, for the error message.
+
+    Raises:
+        PlanError: the data is not a valid plan; every problem is listed.
+
+    >>> parse_plan({"plan": "p", "touchpoints": [
+    ...     {"id": "a", "title": "A", "channel": "call", "evry": "1 day"}]})
+    Traceback (most recent call last):
+    ...
+    touchpoints._errors.PlanError: 1 problem with the plan:
+      touchpoints[0].evry: unknown key 'evry'; did you mean 'every'?
+    """
+    return _validate_plan(Document(data), source)
+
+
+def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Plan:
+    """Parse and validate a plan written as YAML, JSON or TOML text.
+
+    Args:
+        text: the plan file's content.
+        format: ``"yaml"`` (or ``"yml"``), ``"json"`` or ``"toml"``, in any case.
+        source: where the text came from, for the error message.
+
+    Raises:
+        PlanError: the text is not a valid plan; every problem is listed with its
+            line and column.
+        ValueError: ``format`` is not one of the three.
+
+    >>> plan = parse_plan_text('''
+    ... plan: welcome
+    ... contact_time: 10:00
+    ... touchpoints:
+    ...   - {id: call, title: Welcome call, channel: call, at: purchase + 3 days}
+    ... ''', format="yaml")
+    >>> plan.id, str(plan.contact_time), str(plan.touchpoints[0].at)
+    ('welcome', '10:00:00', 'purchase + 3 days')
+    >>> parse_plan_text('plan: welcome\\ntouchpoints:\\n  - {id: call, title: Hi, channel: call,'
+    ...                 ' every: 0 days, starting: purchase}\\n', format="yaml", source="w.yaml")
+    Traceback (most recent call last):
+    ...
+    touchpoints._errors.PlanError: 1 problem with the plan in w.yaml:
+      line 3, column 49, touchpoints[0].every: the interval must be longer than zero,
+      such as '90 days'; found '0 days'
+    """
+    name = {"yml": "yaml"}.get(format.lower(), format.lower())
+    if name not in ("yaml", "json", "toml"):
+        raise ValueError(f"format must be 'yaml', 'json' or 'toml', not {format!r}")
+    try:
+        document = load_document(text, name)
+    except DocumentError as error:
+        raise PlanError(error.problems, source=source) from None
+    return _validate_plan(document, source)
+
+
+def load_plan(path: str | PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Plan:
+    """Read and validate a plan file: YAML, TOML or JSON, chosen by its extension.
+
+    Every problem in the file is reported at once, each with its field path (such as
+    ``touchpoints[2].every``). YAML and JSON problems also give the 1-based line and
+    column of the value (of the key, for an unknown key; of the enclosing mapping,
+    for a missing key); TOML problems give them for keys written one per line under
+    ``[table]`` and ``[[array]]`` headers, and otherwise the line of the enclosing
+    key. JSON files over 1 MB get field paths only.
+
+    YAML is read safely and with limits: aliases may repeat at most 100,000 values,
+    tags such as ``!!python/object`` are refused, a key given twice is an error,
+    keys are text, an unquoted ``10:00`` is text, and only ``true`` and ``false``
+    are booleans. In every format, data may be nested at most 32 levels deep.
+
+    Args:
+        path: a ``.yaml``, ``.yml``, ``.toml`` or ``.json`` file, in UTF-8 (a
+            byte-order mark is allowed).
+        max_bytes: refuse larger files (10 MB by default).
+
+    Raises:
+        PlanError: the file cannot be read or is not a valid plan; every problem is
+            listed with its line and column.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "plan.toml").write_text('''
+    ... plan = "welcome"
+    ... [[touchpoints]]
+    ... id = "call"
+    ... title = "Welcome call"
+    ... channel = "call"
+    ... every = "0 days"
+    ... starting = "purchase + 3 days"
+    ... ''', encoding="utf-8") and None
+    >>> load_plan(folder / "plan.toml")
+    Traceback (most recent call last):
+    ...
+    touchpoints._errors.PlanError: 1 problem with the plan in .../plan.toml:
+      line 7, column 9, touchpoints[0].every: the interval must be longer than zero,
+      such as '90 days'; found '0 days'
+    """
+    file = Path(path)
+    source = str(path)
+    try:
+        format = format_of(file, _FORMATS)
+        text = read_text(file, max_bytes=max_bytes, what="plan")
+        document = load_document(text, format)
+    except DocumentError as error:
+        raise PlanError(error.problems, source=source) from None
+    return _validate_plan(document, source)
