@@ -13,7 +13,6 @@ import json
 
 import pytest
 
-from touchpoints import _cli
 from touchpoints._cli import (
     COMMANDS,
     EXIT_INTERNAL,
@@ -21,7 +20,9 @@ from touchpoints._cli import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    dispatch,
     main,
+    plans,
 )
 
 
@@ -299,7 +300,7 @@ class TestErrors:
         def broken(plan: object) -> str:
             raise ZeroDivisionError("division by zero")
 
-        monkeypatch.setattr(_cli, "explain_plan", broken)
+        monkeypatch.setattr(plans, "explain_plan", broken)
         code, out, err = run(capsys, "explain", plan_file)
         assert code == EXIT_INTERNAL == 3
         assert out == ""
@@ -313,7 +314,7 @@ class TestErrors:
         def broken(plan: object) -> str:
             raise ZeroDivisionError("division by zero")
 
-        monkeypatch.setattr(_cli, "explain_plan", broken)
+        monkeypatch.setattr(plans, "explain_plan", broken)
         argv = (
             ["--debug", "explain", plan_file]
             if where == "before"
@@ -334,7 +335,7 @@ class TestErrors:
         def interrupted(plan: object) -> str:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(_cli, "explain_plan", interrupted)
+        monkeypatch.setattr(plans, "explain_plan", interrupted)
         code, _, err = run(capsys, "explain", plan_file)
         assert code == EXIT_INTERRUPTED == 130
         assert err.strip() == "touchpoints: interrupted"
@@ -381,7 +382,7 @@ class TestUsage:
             parser.add_argument("name")
             parser.set_defaults(handler=lambda args: print(f"hello {args.name}") or 0)
 
-        monkeypatch.setattr(_cli, "COMMANDS", [*COMMANDS, add_hello])
+        monkeypatch.setattr(dispatch, "COMMANDS", [*COMMANDS, add_hello])
         assert run(capsys, "hello", "world") == (EXIT_OK, "hello world\n", "")
         assert "say hello" in run(capsys, "--help")[1]
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from touchpoints._cli import main
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def touchpoints(*argv: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -20,6 +26,11 @@ def touchpoints(*argv: object, cwd: Path | None = None) -> subprocess.CompletedP
 
 
 class TestEntryPoint:
+    def test_the_console_script_is_main(self):
+        scripts = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["scripts"]
+        module, _, name = scripts["touchpoints"].partition(":")
+        assert getattr(importlib.import_module(module), name) is main
+
     def test_preview(self, plan_file):
         done = touchpoints("preview", plan_file, "--anchor", "purchase=2026-01-15")
         assert (done.returncode, done.stderr) == (0, "")

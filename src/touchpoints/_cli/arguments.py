@@ -1,0 +1,183 @@
+"""The shared parts of the commands' parsers: value types, help layout, common options.
+
+A value that does not parse raises :class:`argparse.ArgumentTypeError` with a message
+that says how to write it, so that argparse reports a usage error (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from datetime import date, datetime, timedelta
+from typing import TypeAlias
+
+from touchpoints._calendar import zone_for
+from touchpoints._engine import DEFAULT_LIMIT
+
+__all__ = [
+    "Subparsers",
+    "add_command",
+    "add_window_options",
+    "formatter",
+    "parse_anchor",
+    "parse_day",
+    "parse_minutes",
+    "parse_positive",
+    "parse_stamp",
+    "parse_zone",
+]
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""Where each command registers its parser."""
+
+
+def formatter(prog: str) -> argparse.HelpFormatter:
+    """Help wrapped to the terminal (at most 100 columns), descriptions kept as written.
+
+    >>> type(formatter("touchpoints")).__name__
+    'RawDescriptionHelpFormatter'
+    """
+    width = min(shutil.get_terminal_size().columns, 100)
+    return argparse.RawDescriptionHelpFormatter(prog, width=width, max_help_position=30)
+
+
+def add_command(
+    commands: Subparsers, name: str, *, help: str, description: str
+) -> argparse.ArgumentParser:
+    """Create the parser of one command, with ``--debug`` and the shared help layout.
+
+    >>> commands = argparse.ArgumentParser().add_subparsers()
+    >>> add_command(commands, "hello", help="say hello", description="Say hello.").prog
+    '... hello'
+    """
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=help, description=description, formatter_class=formatter
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback of an error",
+    )
+    return parser
+
+
+def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
+    """--start, --end and --limit, shared by the commands that schedule.
+
+    Args:
+        parser: the command's parser.
+        limit: what ``--limit`` counts, for its help.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_window_options(parser, limit="the most touch points")
+    >>> parser.parse_args(["--start", "2026-01-15", "--limit", "5"])
+    Namespace(start=datetime.date(2026, 1, 15), end=None, limit=5)
+    """
+    parser.add_argument(
+        "--start", type=parse_day, metavar="DATE", help="first day of the window (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--end",
+        type=parse_day,
+        metavar="DATE",
+        help="the window ends when this day begins (exclusive; default: the plan's horizon)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=parse_positive,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"{limit} (default: {DEFAULT_LIMIT:,})",
+    )
+
+
+def parse_day(text: str) -> date:
+    """A date written as YYYY-MM-DD.
+
+    >>> parse_day(" 2026-01-15")
+    datetime.date(2026, 1, 15)
+    """
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, such as 2026-01-15"
+        ) from None
+
+
+def parse_anchor(text: str) -> tuple[str, date]:
+    """An anchor written as NAME=YYYY-MM-DD.
+
+    >>> parse_anchor("purchase=2026-01-15")
+    ('purchase', datetime.date(2026, 1, 15))
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"write an anchor as NAME=YYYY-MM-DD, such as purchase=2026-01-15, not {text!r}"
+        )
+    return name.strip(), parse_day(value)
+
+
+def parse_zone(text: str) -> str:
+    """The name of a time zone, checked.
+
+    >>> parse_zone("Europe/Berlin")
+    'Europe/Berlin'
+    """
+    try:
+        zone_for(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def parse_positive(text: str) -> int:
+    """A whole number of 1 or more.
+
+    >>> parse_positive("12")
+    12
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
+def parse_stamp(text: str) -> datetime:
+    """A date and time with a zone (an offset or ``Z``).
+
+    >>> parse_stamp("2026-01-01T09:00:00Z")
+    datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.timezone.utc)
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        value = None
+    if value is None or (type(value) is datetime and value.utcoffset() is None):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time with a zone; write it like "
+            "2026-01-01T09:00:00Z or 2026-01-01T10:00:00+01:00"
+        )
+    return value
+
+
+def parse_minutes(text: str) -> timedelta:
+    """A whole number of minutes, 0 or more.
+
+    >>> parse_minutes("15")
+    datetime.timedelta(seconds=900)
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of minutes; write a whole number such as 15"
+        )
+    return timedelta(minutes=value)

@@ -1,0 +1,85 @@
+"""The ``preview`` command: one subject's schedule, printed as a table."""
+
+from __future__ import annotations
+
+import argparse
+
+from touchpoints._cli.arguments import (
+    Subparsers,
+    add_command,
+    add_window_options,
+    parse_anchor,
+    parse_zone,
+)
+from touchpoints._cli.errors import EXIT_OK
+from touchpoints._cli.inputs import subject_from_arguments
+from touchpoints._cli.table import format_table
+from touchpoints._engine import schedule
+from touchpoints._explain import one_line
+from touchpoints._parse import load_plan
+
+__all__ = ["add_preview"]
+
+
+def add_preview(commands: Subparsers) -> None:
+    """Register ``preview``: print one subject's schedule as a table.
+
+    >>> commands = argparse.ArgumentParser().add_subparsers()
+    >>> add_preview(commands)
+    >>> args = commands.choices["preview"].parse_args(
+    ...     ["plan.yaml", "--anchor", "purchase=2026-01-15"])
+    >>> args.anchor
+    [('purchase', datetime.date(2026, 1, 15))]
+    """
+    parser = add_command(
+        commands,
+        "preview",
+        help="print one subject's schedule as a table",
+        description=(
+            "Schedule a plan for one subject and print the touch points as a table, with\n"
+            "the optional rules that were left out below it. Give the subject on the\n"
+            "command line (--anchor, --timezone, --subject-id) or in a file (--subject).\n"
+            "\n"
+            "examples:\n"
+            "  touchpoints preview plan.yaml --anchor purchase=2026-01-15\n"
+            "  touchpoints preview plan.yaml --subject customer.yaml --start 2027-01-01"
+        ),
+    )
+    parser.add_argument("plan", metavar="PLAN", help="the plan file")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--anchor",
+        action="append",
+        type=parse_anchor,
+        metavar="NAME=DATE",
+        help="an anchor date of the subject, such as purchase=2026-01-15 (repeatable)",
+    )
+    who.add_argument(
+        "--subject",
+        metavar="FILE",
+        help="a subject file: YAML, JSON or CSV (pick one of several with --subject-id)",
+    )
+    parser.add_argument(
+        "--timezone",
+        type=parse_zone,
+        metavar="ZONE",
+        help="the subject's time zone, such as America/New_York (default: the plan's)",
+    )
+    parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
+    add_window_options(parser, limit="the most touch points to allow")
+    parser.set_defaults(handler=_preview)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    subject = subject_from_arguments(plan, args)
+    result = schedule(plan, subject, start=args.start, end=args.end, limit=args.limit)
+    zone = subject.timezone or plan.timezone
+    count = len(result)
+    noun = "touch point" if count == 1 else "touch points"
+    head = f"{one_line(plan.name or plan.id)}: {count:,} {noun} for {one_line(subject.id)}"
+    if not plan.is_all_day and zone:
+        head += f", times in {zone}"
+    print(head)
+    print(format_table(result))
+    return EXIT_OK
