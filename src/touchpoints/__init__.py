@@ -15,14 +15,6 @@
 from __future__ import annotations
 
 from touchpoints._business import Adjustment, BusinessCalendar
-from touchpoints._caldav import (
-    CalendarResource,
-    SyncPlan,
-    SyncReport,
-    plan_sync,
-    sync_caldav,
-)
-from touchpoints._diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
 from touchpoints._durations import AnchorExpression, Duration
 from touchpoints._engine import (
     DEFAULT_LIMIT,
@@ -50,7 +42,9 @@ from touchpoints._errors import (
 from touchpoints._explain import explain_plan, explain_rule
 from touchpoints._fatigue import Cap, Conflict, Fatigue
 from touchpoints._ical import (
+    ExportOptions,
     IcalUpdate,
+    IcalWrite,
     Revision,
     dump_ical_state,
     from_ical,
@@ -65,6 +59,17 @@ from touchpoints._ids import NAMESPACE, touch_point_id
 from touchpoints._models import ChannelWindow, HistoryEvent, Plan, Rule, Subject, Term
 from touchpoints._parse import load_plan, parse_plan, parse_plan_text, plan_json_schema
 from touchpoints._subjects import load_subjects, plan_anchor_names
+from touchpoints._sync import (
+    DIFF_FIELDS,
+    CalendarResource,
+    ScheduleDiff,
+    SyncPlan,
+    SyncReport,
+    TouchPointChange,
+    diff,
+    plan_sync,
+    sync_caldav,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -81,9 +86,11 @@ __all__ = [
     "DuplicateTouchPointError",
     "Duration",
     "ExportError",
+    "ExportOptions",
     "Fatigue",
     "HistoryEvent",
     "IcalUpdate",
+    "IcalWrite",
     "MissingAnchorError",
     "Omission",
     "Plan",
