@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from icalendar.timezone.tzid import get_equivalent_tzids
 
-from touchpoints import Rule, TouchPoint, to_ical
+from touchpoints import ExportOptions, Rule, TouchPoint, to_ical
 from touchpoints.testing import timezones
 
 ZONES = [
@@ -59,7 +59,7 @@ def feed(key: str, first: date, last: date) -> str:
         )
         for n, day in enumerate((first, last), start=1)
     ]
-    return to_ical(tps, stamp=datetime(2026, 1, 1, tzinfo=UTC)).decode()
+    return to_ical(tps, options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))).decode()
 
 
 def vtimezone(text: str) -> str:

@@ -92,7 +92,6 @@ def category_list(rule: Rule) -> list[str]:
     return [rule.channel, *(tag for tag in rule.tags if tag != rule.channel)]
 
 
-
 def description_text(tp: TouchPoint, options: Resolved) -> str | None:
     """The touch point's ``DESCRIPTION``: the rule's, or the template's rendering."""
     if options.template is None:

@@ -178,4 +178,3 @@ def _reference_cancelled(uid: str, revision: Revision, options: Resolved) -> Eve
     if note is not None:
         component.add("X-TOUCHPOINTS-TIMEZONE", vText(note))
     return component
-

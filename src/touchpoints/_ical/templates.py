@@ -77,9 +77,7 @@ class Template:
         return "".join(out)
 
 
-def template_values(
-    tp: TouchPoint, lookup: AttributeLookup | None
-) -> dict[str, object]:
+def template_values(tp: TouchPoint, lookup: AttributeLookup | None) -> dict[str, object]:
     values: dict[str, object] = {
         "title": tp.rule.title,
         "channel": tp.rule.channel,
@@ -96,4 +94,3 @@ def template_values(
         if attributes:
             values.update(attributes)
     return values
-

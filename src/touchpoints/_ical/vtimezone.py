@@ -3,22 +3,22 @@
 It knows nothing of touch points. It reads the zone's transitions from the tz database
 (:mod:`zoneinfo`) and writes them as observances that use ``RRULE`` wherever the zone
 follows a yearly pattern (Outlook reads only ``RRULE``, never ``RDATE``), open-ended
-when the rule is still in force at the end of the range. What was in force before
-1970 is not written when the range starts later; the first observance then starts on
-1 January 1970, as is customary.
+when the rule is still in force at the end of the range. The first observance is the
+one in force at the start of the range's first year; when that began before 1970 (and
+the range starts later), it is written as starting on 1 January 1970, as is customary.
 
 >>> print(vtimezone_text("Europe/Berlin", date(2026, 1, 1), date(2026, 12, 31)), end="")
 BEGIN:VTIMEZONE
 TZID:Europe/Berlin
 BEGIN:STANDARD
-DTSTART:19701025T030000
+DTSTART:20251026T030000
 RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
 TZNAME:CET
 TZOFFSETFROM:+0200
 TZOFFSETTO:+0100
 END:STANDARD
 BEGIN:DAYLIGHT
-DTSTART:19810329T020000
+DTSTART:20260329T020000
 RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
 TZNAME:CEST
 TZOFFSETFROM:+0100
@@ -45,6 +45,9 @@ __all__ = ["Observance", "observances", "vtimezone", "vtimezone_text"]
 
 
 class Observance(NamedTuple):
+    """One ``STANDARD`` or ``DAYLIGHT`` sub-component: its onset, offsets, name and,
+    when it repeats yearly, its ``RRULE`` value."""
+
     daylight: bool
     start: datetime  # local wall-clock time in offset_from, naive
     offset_from: timedelta
@@ -145,9 +148,13 @@ def observances(key: str, first: date, last: date) -> tuple[Observance, ...]:
     """The observances of zone ``key`` for dates from ``first`` to ``last``, in the
     order they start.
 
-    >>> [(o.start.year, o.daylight, o.rrule) for o in observances(
-    ...     "America/Sao_Paulo", date(2018, 1, 1), date(2020, 1, 1))][-2:]
-    [(2018, True, None), (2019, False, None)]
+    São Paulo's last two summers, before Brazil dropped daylight saving time in 2019:
+
+    >>> for o in observances("America/Sao_Paulo", date(2018, 1, 1), date(2020, 1, 1)):
+    ...     print(o.start, "daylight" if o.daylight else "standard", o.rrule)
+    2017-10-15 00:00:00 daylight None
+    2018-02-18 00:00:00 standard FREQ=YEARLY;BYMONTH=2;BYDAY=3SU;UNTIL=20190217T020000Z
+    2018-11-04 00:00:00 daylight None
     """
     return _observances(key, first.year, last.year)
 

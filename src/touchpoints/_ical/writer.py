@@ -221,7 +221,8 @@ class Writer:
         occurrence = f"X-TOUCHPOINTS-OCCURRENCE:{tp.occurrence}\r\n"
         if tp.adjustments or tp.done_on is not None:
             occurrence = (
-                "".join(fold(f"{name}:{escape(text)}") for name, text in extra_properties(tp)) + occurrence
+                "".join(fold(f"{name}:{escape(text)}") for name, text in extra_properties(tp))
+                + occurrence
             )
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
         uid = tp.id

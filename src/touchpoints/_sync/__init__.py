@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from touchpoints._sync.diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
-from touchpoints._sync.caldav_plan import CalendarResource, SyncPlan, plan_sync
 from touchpoints._sync.caldav_client import SyncReport, sync_caldav
+from touchpoints._sync.caldav_plan import CalendarResource, SyncPlan, plan_sync
+from touchpoints._sync.diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
 
 __all__ = [
     "DIFF_FIELDS",

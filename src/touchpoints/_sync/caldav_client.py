@@ -16,7 +16,14 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from touchpoints._engine import TouchPoint
 from touchpoints._errors import SyncError
 from touchpoints._ical import ExportOptions, to_ical
-from touchpoints._sync.caldav_plan import CalendarResource, Scope, SyncPlan, decide, outgoing, uid_of
+from touchpoints._sync.caldav_plan import (
+    CalendarResource,
+    Scope,
+    SyncPlan,
+    decide,
+    outgoing,
+    uid_of,
+)
 
 if TYPE_CHECKING:
     from caldav.davclient import DAVClient

@@ -327,4 +327,3 @@ def decide(
 def uid_of(resource: CalendarResource) -> str:
     uid, _ = _scan(resource.data)
     return uid or unquote(resource.href.rsplit("/", 1)[-1].removesuffix(".ics"))
-
