@@ -28,7 +28,7 @@ from touchpoints import (
 )
 
 if TYPE_CHECKING:  # conftest.py cannot be imported at run time, but mypy can read it
-    from tests.caldav.conftest import Faults, Radicale, Requests
+    from tests.sync.conftest import Faults, Radicale, Requests
 
 USER = "alice"
 
