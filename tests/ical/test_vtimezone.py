@@ -179,7 +179,8 @@ def stated_transitions(text: str, horizon: datetime) -> list[Stated]:
         onsets = [start]
         until: datetime | None = None
         if "RRULE" in observance:
-            recur = observance["RRULE"].to_ical().decode()
+            raw = observance["RRULE"].to_ical()
+            recur = raw.decode() if isinstance(raw, bytes) else str(raw)
             parts = [part for part in recur.split(";") if not part.startswith("UNTIL=")]
             for part in recur.split(";"):
                 if part.startswith("UNTIL="):

@@ -44,15 +44,18 @@ deliberate differences (:mod:`touchpoints._ical.content_lines`).
 
 from __future__ import annotations
 
+# In dependency order: each module imports only those above it.
+# isort: off
 from touchpoints._ical.content_lines import content_lines, unfold
-from touchpoints._ical.export import to_ical, to_ical_by_owner, update_ical, write_ical
-from touchpoints._ical.objects import to_calendar
 from touchpoints._ical.options import PRODID, Attributes, ComponentName, ExportOptions
-from touchpoints._ical.reader import from_ical
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
-from touchpoints._ical.state import dump_ical_state, load_ical_state
 from touchpoints._ical.vtimezone import vtimezone_text
 from touchpoints._ical.writer import BinaryWriter
+from touchpoints._ical.export import to_ical, to_ical_by_owner, update_ical, write_ical
+from touchpoints._ical.objects import to_calendar
+from touchpoints._ical.reader import from_ical
+from touchpoints._ical.state import dump_ical_state, load_ical_state
+# isort: on
 
 __all__ = [
     "PRODID",

@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
-from touchpoints._sync.caldav_client import SyncReport, sync_caldav
-from touchpoints._sync.caldav_plan import CalendarResource, SyncPlan, plan_sync
+# In dependency order: each module imports only those above it.
+# isort: off
 from touchpoints._sync.diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
+from touchpoints._sync.caldav_plan import CalendarResource, SyncPlan, plan_sync
+from touchpoints._sync.caldav_client import SyncReport, sync_caldav
+# isort: on
 
 __all__ = [
     "DIFF_FIELDS",
