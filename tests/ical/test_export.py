@@ -536,6 +536,11 @@ class TestFeedsPerSubjectAndOwner:
         uids = {next(x for x in lines(d) if x.startswith("UID:")) for d in feeds.values()}
         assert len(uids) == 3
 
+    def test_by_owner_refuses_one_calendar_uid_for_every_feed(self) -> None:
+        tps = schedule(make_plan(touchpoints=[rule(owner="sales")]), subject(date(2026, 1, 15)))
+        with pytest.raises(ExportError, match="its own calendar UID"):
+            to_ical_by_owner(tps, options=ExportOptions(stamp=STAMP, calendar_uid="feed-1"))
+
 
 class TestWhereIcalendarWouldChangeTheText:
     """The two places where this writer deliberately differs from icalendar 7.3."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -231,6 +232,22 @@ class TestRemoved:
         assert written.count == 4
         assert written.state == second.state
         assert events(out.getvalue()) == events(second.data)
+
+    def test_the_given_state_is_only_read(self) -> None:
+        first = update_ical(tps(make_plan(count=3)), {}, options=ExportOptions(stamp=JAN))
+        kept = dict(first.state)
+        frozen = MappingProxyType(first.state)  # writing to it would raise TypeError
+        options = ExportOptions(stamp=FEB, removed="cancel")
+        second = update_ical(tps(make_plan(count=2, title="New")), frozen, options=options)
+        written = write_ical(
+            tps(make_plan(count=2, title="New")), io.BytesIO(), options=options, state=frozen
+        )
+        to_calendar(tps(make_plan(count=2, title="New")), options=options, state=frozen)
+        assert first.state == kept
+        # The new state is returned, a new mapping: every revision moved on.
+        assert second.state is not first.state
+        assert written.state == second.state
+        assert all(second.state[uid].sequence == kept[uid].sequence + 1 for uid in kept)
 
 
 class TestStateText:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, TypeAlias
 
@@ -98,7 +98,8 @@ class ExportOptions:
     component: ComponentName = "VEVENT"
     alarm: timedelta | None = None
     description_template: str | None = None
-    attributes: Attributes | None = None
+    # Customer data: kept out of the repr, and so out of logs and messages.
+    attributes: Attributes | None = field(default=None, repr=False)
     refresh: timedelta = DEFAULT_REFRESH
     removed: Literal["drop", "cancel"] = "drop"
 
