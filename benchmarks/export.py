@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from touchpoints import Plan, Subject, TouchPoint, schedule_many, to_calendar, write_ical
+from touchpoints import ExportOptions, Plan, Subject, TouchPoint, schedule_many, write_ical
+from touchpoints._ical.objects import build_calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
@@ -111,12 +112,14 @@ class Counter(io.RawIOBase):
 
 def streaming(items: Callable[[], Iterator[TouchPoint]]) -> int:
     sink = Counter()
-    write_ical(items(), sink, stamp=STAMP, name="Benchmark")
+    write_ical(items(), sink, options=ExportOptions(stamp=STAMP, name="Benchmark"))
     return sink.size
 
 
 def baseline(items: Callable[[], Iterator[TouchPoint]]) -> int:
-    calendar = to_calendar(items(), stamp=STAMP, name="Benchmark", timezones_last=True)
+    calendar = build_calendar(
+        items(), ExportOptions(stamp=STAMP, name="Benchmark"), timezones_last=True
+    )
     return len(calendar.to_ical())
 
 
@@ -148,10 +151,12 @@ def main() -> None:
 
     check = list(touch_points(plan, 2_000))
     sink = io.BytesIO()
-    write_ical(check, sink, stamp=STAMP, name="Benchmark")
+    write_ical(check, sink, options=ExportOptions(stamp=STAMP, name="Benchmark"))
     same = (
         sink.getvalue()
-        == to_calendar(check, stamp=STAMP, name="Benchmark", timezones_last=True).to_ical()
+        == build_calendar(
+            check, ExportOptions(stamp=STAMP, name="Benchmark"), timezones_last=True
+        ).to_ical()
     )
     print(f"byte-identical to icalendar on 2,000 touch points: {same}")
 

@@ -14,14 +14,6 @@
 
 from __future__ import annotations
 
-from touchpoints._caldav import (
-    CalendarResource,
-    SyncPlan,
-    SyncReport,
-    plan_sync,
-    sync_caldav,
-)
-from touchpoints._diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
 from touchpoints._engine import (
     DEFAULT_LIMIT,
     Omission,
@@ -56,7 +48,9 @@ from touchpoints._files import (
     plan_json_schema,
 )
 from touchpoints._ical import (
+    ExportOptions,
     IcalUpdate,
+    IcalWrite,
     Revision,
     dump_ical_state,
     from_ical,
@@ -82,6 +76,17 @@ from touchpoints._model import (
     Subject,
     Term,
 )
+from touchpoints._sync import (
+    DIFF_FIELDS,
+    CalendarResource,
+    ScheduleDiff,
+    SyncPlan,
+    SyncReport,
+    TouchPointChange,
+    diff,
+    plan_sync,
+    sync_caldav,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -98,9 +103,11 @@ __all__ = [
     "DuplicateTouchPointError",
     "Duration",
     "ExportError",
+    "ExportOptions",
     "Fatigue",
     "HistoryEvent",
     "IcalUpdate",
+    "IcalWrite",
     "MissingAnchorError",
     "Omission",
     "Plan",

@@ -20,6 +20,7 @@ from touchpoints import (
     NAMESPACE,
     DuplicateTouchPointError,
     ExportError,
+    ExportOptions,
     Plan,
     Subject,
     TemplateError,
@@ -30,6 +31,7 @@ from touchpoints import (
     to_ical_by_owner,
     write_ical,
 )
+from touchpoints._ical.objects import build_calendar
 
 STAMP = datetime(2026, 1, 1, 8, 30, tzinfo=UTC)
 
@@ -95,7 +97,7 @@ def subject(purchase: date, zone: str | None = None, id: str = "cust-42") -> Sub
 class TestCalendarProperties:
     def test_header_has_rfc_5545_and_7986_metadata_and_no_method(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15)))
-        data = to_ical(tps, stamp=STAMP, name="Service team")
+        data = to_ical(tps, options=ExportOptions(stamp=STAMP, name="Service team"))
         head = lines(data)[: lines(data).index("BEGIN:VTIMEZONE")]
         assert head[0] == "BEGIN:VCALENDAR"
         assert "VERSION:2.0" in head
@@ -115,22 +117,29 @@ class TestCalendarProperties:
         def calendar_uid(data: bytes) -> str:
             return next(line for line in lines(data) if line.startswith("UID:"))
 
-        assert calendar_uid(to_ical(tps, stamp=STAMP, name="A")) == calendar_uid(
-            to_ical((), stamp=STAMP + timedelta(days=3), name="A")
+        assert calendar_uid(
+            to_ical(tps, options=ExportOptions(stamp=STAMP, name="A"))
+        ) == calendar_uid(
+            to_ical((), options=ExportOptions(stamp=STAMP + timedelta(days=3), name="A"))
         )
-        assert calendar_uid(to_ical(tps, stamp=STAMP, name="A")) != calendar_uid(
-            to_ical(tps, stamp=STAMP, name="B")
+        assert calendar_uid(
+            to_ical(tps, options=ExportOptions(stamp=STAMP, name="A"))
+        ) != calendar_uid(to_ical(tps, options=ExportOptions(stamp=STAMP, name="B")))
+        assert (
+            calendar_uid(to_ical(tps, options=ExportOptions(stamp=STAMP, calendar_uid="feed-1")))
+            == "UID:feed-1"
         )
-        assert calendar_uid(to_ical(tps, stamp=STAMP, calendar_uid="feed-1")) == "UID:feed-1"
 
     def test_refresh_interval_is_an_option(self) -> None:
-        data = to_ical((), stamp=STAMP, refresh=timedelta(days=1))
+        data = to_ical((), options=ExportOptions(stamp=STAMP, refresh=timedelta(days=1)))
         assert "REFRESH-INTERVAL;VALUE=DURATION:P1D" in lines(data)
         assert "X-PUBLISHED-TTL:P1D" in lines(data)
 
     def test_lines_end_with_crlf_and_are_at_most_75_octets(self) -> None:
         plan = make_plan(touchpoints=[rule(title="Überprüfung 😀 " * 30, description="x" * 500)])
-        data = to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP)
+        data = to_ical(
+            schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP)
+        )
         physical = data.split(b"\r\n")
         assert physical[-1] == b""
         assert all(len(line) <= 75 for line in physical)
@@ -143,7 +152,7 @@ class TestEvents:
             touchpoints=[rule(id="service", every="90 days", starting="purchase", count=4)]
         )
         tps = schedule(plan, subject(date(2026, 1, 15)))
-        events = components(to_ical(tps, stamp=STAMP))
+        events = components(to_ical(tps, options=ExportOptions(stamp=STAMP)))
         assert [value(e, "UID") for e in events] == [f"UID:{tp.id}" for tp in tps]
         assert len(events) == 4
         # No recurrence: each touch point is its own event.
@@ -151,14 +160,14 @@ class TestEvents:
 
     def test_uid_reveals_no_customer_data(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15), id="alice@example.com"))
-        data = to_ical(tps, stamp=STAMP)
+        data = to_ical(tps, options=ExportOptions(stamp=STAMP))
         assert b"alice" not in data
         assert b"example.com" not in data
 
     def test_dtstamp_is_the_given_stamp_in_utc(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15)))
         berlin = datetime(2026, 1, 1, 9, 30, 15, 999, tzinfo=ZoneInfo("Europe/Berlin"))
-        (event,) = components(to_ical(tps, stamp=berlin))
+        (event,) = components(to_ical(tps, options=ExportOptions(stamp=berlin)))
         # 09:30:15 in Berlin in January is 08:30:15 UTC; microseconds are dropped.
         assert value(event, "DTSTAMP") == "DTSTAMP:20260101T083015Z"
 
@@ -177,7 +186,7 @@ class TestEvents:
             ]
         )
         (tp,) = schedule(plan, subject(date(2026, 1, 15)))
-        (event,) = components(to_ical([tp], stamp=STAMP))
+        (event,) = components(to_ical([tp], options=ExportOptions(stamp=STAMP)))
         assert value(event, "SUMMARY") == r"SUMMARY:Check-up\, call\; now"
         assert value(event, "DESCRIPTION") == r"DESCRIPTION:Ask about:\nthe device"
         assert value(event, "CATEGORIES") == "CATEGORIES:call,vip,new"
@@ -192,7 +201,10 @@ class TestEvents:
 
     def test_events_without_description_have_no_description(self) -> None:
         (event,) = components(
-            to_ical(schedule(make_plan(), subject(date(2026, 1, 15))), stamp=STAMP)
+            to_ical(
+                schedule(make_plan(), subject(date(2026, 1, 15))),
+                options=ExportOptions(stamp=STAMP),
+            )
         )
         assert not any(line.startswith("DESCRIPTION") for line in event)
 
@@ -200,7 +212,9 @@ class TestEvents:
 class TestAllDay:
     def test_date_values_with_exclusive_end(self) -> None:
         plan = make_plan(contact_time=None, timezone=None)
-        (event,) = components(to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP))
+        (event,) = components(
+            to_ical(schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP))
+        )
         # 2026-01-15 + 2 weeks; a one-day event ends (exclusively) the next day.
         assert value(event, "DTSTART") == "DTSTART;VALUE=DATE:20260129"
         assert value(event, "DTEND") == "DTEND;VALUE=DATE:20260130"
@@ -219,12 +233,16 @@ class TestAllDay:
         plan = make_plan(
             contact_time=None, touchpoints=[rule(at="purchase + 2 weeks", duration=duration)]
         )
-        (event,) = components(to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP))
+        (event,) = components(
+            to_ical(schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP))
+        )
         assert value(event, "DTEND") == f"DTEND;VALUE=DATE:{end}"
 
     def test_all_day_feed_has_no_vtimezone(self) -> None:
         plan = make_plan(contact_time=None)
-        data = to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP)
+        data = to_ical(
+            schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP)
+        )
         assert b"VTIMEZONE" not in data
         assert b"TZID" not in data
 
@@ -232,7 +250,10 @@ class TestAllDay:
 class TestTimed:
     def test_local_time_with_zone_and_default_duration(self) -> None:
         (event,) = components(
-            to_ical(schedule(make_plan(), subject(date(2026, 1, 15))), stamp=STAMP)
+            to_ical(
+                schedule(make_plan(), subject(date(2026, 1, 15))),
+                options=ExportOptions(stamp=STAMP),
+            )
         )
         assert value(event, "DTSTART") == "DTSTART;TZID=Europe/Berlin:20260129T100000"
         assert value(event, "DURATION") == "DURATION:PT30M"
@@ -240,12 +261,14 @@ class TestTimed:
 
     def test_rule_duration(self) -> None:
         plan = make_plan(touchpoints=[rule(duration="1 hour 30 minutes")])
-        (event,) = components(to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP))
+        (event,) = components(
+            to_ical(schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP))
+        )
         assert value(event, "DURATION") == "DURATION:PT1H30M"
 
     def test_subject_zone_wins(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15), zone="America/New_York"))
-        (event,) = components(to_ical(tps, stamp=STAMP))
+        (event,) = components(to_ical(tps, options=ExportOptions(stamp=STAMP)))
         assert value(event, "DTSTART") == "DTSTART;TZID=America/New_York:20260129T100000"
 
     def test_ambiguous_local_time_is_written_in_utc_with_the_zone_noted(self) -> None:
@@ -253,7 +276,7 @@ class TestTimed:
         # (RFC 5545) is 01:30 EDT = 05:30 UTC.
         plan = make_plan(contact_time="01:30", touchpoints=[rule()])
         tps = schedule(plan, subject(date(2026, 11, 1), zone="America/New_York"))
-        (event,) = components(to_ical(tps, stamp=STAMP))
+        (event,) = components(to_ical(tps, options=ExportOptions(stamp=STAMP)))
         assert value(event, "DTSTART") == "DTSTART:20261101T053000Z"
         assert value(event, "X-TOUCHPOINTS-TIMEZONE") == "X-TOUCHPOINTS-TIMEZONE:America/New_York"
 
@@ -261,13 +284,15 @@ class TestTimed:
         # Berlin springs forward on 2026-03-29 at 02:00: 02:30 becomes 03:30 CEST,
         # which exists exactly once.
         plan = make_plan(contact_time="02:30", touchpoints=[rule()])
-        (event,) = components(to_ical(schedule(plan, subject(date(2026, 3, 29))), stamp=STAMP))
+        (event,) = components(
+            to_ical(schedule(plan, subject(date(2026, 3, 29))), options=ExportOptions(stamp=STAMP))
+        )
         assert value(event, "DTSTART") == "DTSTART;TZID=Europe/Berlin:20260329T033000"
 
     @pytest.mark.parametrize("zone", ["UTC", "Etc/UTC"])
     def test_utc_zone_needs_no_vtimezone(self, zone: str) -> None:
         tps = schedule(make_plan(timezone=zone), subject(date(2026, 1, 15)))
-        data = to_ical(tps, stamp=STAMP)
+        data = to_ical(tps, options=ExportOptions(stamp=STAMP))
         (event,) = components(data)
         assert value(event, "DTSTART") == "DTSTART:20260129T100000Z"
         assert b"VTIMEZONE" not in data
@@ -278,12 +303,16 @@ class TestTimed:
             *schedule(make_plan(), subject(date(2026, 1, 15), zone="Asia/Tokyo", id="b")),
             *schedule(make_plan(), subject(date(2026, 1, 15), zone="America/New_York", id="c")),
         ]
-        tzids = [line for line in lines(to_ical(tps, stamp=STAMP)) if line.startswith("TZID:")]
+        tzids = [
+            line
+            for line in lines(to_ical(tps, options=ExportOptions(stamp=STAMP)))
+            if line.startswith("TZID:")
+        ]
         assert tzids == ["TZID:America/New_York", "TZID:Asia/Tokyo"]
 
     def test_vtimezone_uses_rrule_not_rdate(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15)))
-        data = to_ical(tps, stamp=STAMP)
+        data = to_ical(tps, options=ExportOptions(stamp=STAMP))
         timezone = lines(data)[lines(data).index("BEGIN:VTIMEZONE") :]
         # Berlin: summer time from the last Sunday of March, winter time from the
         # last Sunday of October, both still in force.
@@ -295,14 +324,15 @@ class TestTimed:
 
 class TestOptions:
     def test_no_alarm_by_default(self) -> None:
-        data = to_ical(schedule(make_plan(), subject(date(2026, 1, 15))), stamp=STAMP)
+        data = to_ical(
+            schedule(make_plan(), subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP)
+        )
         assert b"VALARM" not in data
 
     def test_display_alarm(self) -> None:
         data = to_ical(
             schedule(make_plan(), subject(date(2026, 1, 15))),
-            stamp=STAMP,
-            alarm=timedelta(minutes=-15),
+            options=ExportOptions(stamp=STAMP, alarm=timedelta(minutes=-15)),
         )
         (alarm,) = components(data, "VALARM")
         # RFC 5545 section 3.6.6: a DISPLAY alarm needs ACTION, TRIGGER and DESCRIPTION.
@@ -312,9 +342,7 @@ class TestOptions:
         plan = make_plan(touchpoints=[rule(duration="1 hour")])
         data = to_ical(
             schedule(plan, subject(date(2026, 1, 15))),
-            stamp=STAMP,
-            component="VTODO",
-            alarm=timedelta(hours=-1),
+            options=ExportOptions(stamp=STAMP, component="VTODO", alarm=timedelta(hours=-1)),
         )
         assert components(data) == []
         (todo,) = components(data, "VTODO")
@@ -325,7 +353,10 @@ class TestOptions:
 
     def test_all_day_vtodo_is_due_on_its_date(self) -> None:
         plan = make_plan(contact_time=None)
-        data = to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP, component="VTODO")
+        data = to_ical(
+            schedule(plan, subject(date(2026, 1, 15))),
+            options=ExportOptions(stamp=STAMP, component="VTODO"),
+        )
         (todo,) = components(data, "VTODO")
         assert value(todo, "DUE") == "DUE;VALUE=DATE:20260129"
 
@@ -336,23 +367,26 @@ class TestOptions:
     def test_bad_options_are_export_errors(self, option: str, bad: object) -> None:
         options: dict[str, Any] = {option: bad}
         with pytest.raises(ExportError, match=option):
-            to_ical((), stamp=STAMP, **options)
+            to_ical((), options=ExportOptions(stamp=STAMP, **options))
 
     @pytest.mark.parametrize(
         "stamp", [datetime(2026, 1, 1), date(2026, 1, 1), "2026-01-01T00:00:00Z"]
     )
     def test_stamp_must_be_aware(self, stamp: object) -> None:
         with pytest.raises(ExportError, match="timezone-aware"):
-            to_ical((), stamp=stamp)  # type: ignore[arg-type]
+            to_ical((), options=ExportOptions(stamp=stamp))  # type: ignore[arg-type]
 
     def test_aware_stamp_in_any_zone(self) -> None:
-        data = to_ical((), stamp=datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-5))))
+        data = to_ical(
+            (),
+            options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-5)))),
+        )
         assert isinstance(data, bytes)
 
     def test_touch_point_given_twice_is_an_error(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15)))
         with pytest.raises(DuplicateTouchPointError, match="twice"):
-            to_ical([*tps, *tps], stamp=STAMP)
+            to_ical([*tps, *tps], options=ExportOptions(stamp=STAMP))
 
 
 class TestTemplates:
@@ -362,7 +396,12 @@ class TestTemplates:
     def render(self, template: str, attributes: Any = None) -> str:
         tps = schedule(self.plan(), subject(date(2026, 1, 15)))
         (event,) = components(
-            to_ical(tps, stamp=STAMP, description_template=template, attributes=attributes)
+            to_ical(
+                tps,
+                options=ExportOptions(
+                    stamp=STAMP, description_template=template, attributes=attributes
+                ),
+            )
         )
         return value(event, "DESCRIPTION").removeprefix("DESCRIPTION:")
 
@@ -413,7 +452,7 @@ class TestTemplates:
     def test_template_errors_before_anything_is_written(self) -> None:
         out = io.BytesIO()
         with pytest.raises(TemplateError):
-            write_ical((), out, stamp=STAMP, description_template="{a.b}")
+            write_ical((), out, options=ExportOptions(stamp=STAMP, description_template="{a.b}"))
         assert out.getvalue() == b""
 
 
@@ -433,7 +472,7 @@ class TestDeterminism:
                     plan, subject(date(2026, 1, 15 + n), zone="America/Chicago", id=f"c{n}")
                 )
             ]
-            return to_ical(tps, stamp=STAMP, alarm=timedelta(minutes=-5))
+            return to_ical(tps, options=ExportOptions(stamp=STAMP, alarm=timedelta(minutes=-5)))
 
         assert export() == export()
 
@@ -452,13 +491,18 @@ class TestDeterminism:
                 "component": component,
                 "alarm": timedelta(minutes=-5),
             }
-            assert to_calendar(tps, **options).to_ical() == to_ical(tps, **options)
+            assert to_calendar(tps, options=ExportOptions(**options)).to_ical() == to_ical(
+                tps, options=ExportOptions(**options)
+            )
 
     def test_write_ical_equals_icalendar_with_timezones_last(self) -> None:
         tps = schedule(make_plan(), subject(date(2026, 1, 15)))
         out = io.BytesIO()
-        assert write_ical(tps, out, stamp=STAMP) == 1
-        assert out.getvalue() == to_calendar(tps, stamp=STAMP, timezones_last=True).to_ical()
+        assert write_ical(tps, out, options=ExportOptions(stamp=STAMP)).count == 1
+        assert (
+            out.getvalue()
+            == build_calendar(tps, ExportOptions(stamp=STAMP), timezones_last=True).to_ical()
+        )
         timezone_at = out.getvalue().index(b"BEGIN:VTIMEZONE")
         assert out.getvalue().index(b"BEGIN:VEVENT") < timezone_at
 
@@ -468,7 +512,7 @@ class TestFeedsPerSubjectAndOwner:
         plan = make_plan()
         a = schedule(plan, subject(date(2026, 3, 1), id="a"))
         b = schedule(plan, subject(date(2026, 1, 1), id="b"))
-        events = components(to_ical([*a, *b], stamp=STAMP))
+        events = components(to_ical([*a, *b], options=ExportOptions(stamp=STAMP)))
         assert [value(e, "UID") for e in events] == [f"UID:{a[0].id}", f"UID:{b[0].id}"]
 
     def test_by_owner_groups_and_names_feeds(self) -> None:
@@ -481,7 +525,7 @@ class TestFeedsPerSubjectAndOwner:
             ]
         )
         tps = schedule(plan, subject(date(2026, 1, 15)))
-        feeds = to_ical_by_owner(tps, stamp=STAMP, name="Plan")
+        feeds = to_ical_by_owner(tps, options=ExportOptions(stamp=STAMP, name="Plan"))
         assert list(feeds) == ["sales", "service", None]
         rules = {
             owner: [value(e, "X-TOUCHPOINTS-RULE").split(":")[1] for e in components(data)]
@@ -492,13 +536,20 @@ class TestFeedsPerSubjectAndOwner:
         uids = {next(x for x in lines(d) if x.startswith("UID:")) for d in feeds.values()}
         assert len(uids) == 3
 
+    def test_by_owner_refuses_one_calendar_uid_for_every_feed(self) -> None:
+        tps = schedule(make_plan(touchpoints=[rule(owner="sales")]), subject(date(2026, 1, 15)))
+        with pytest.raises(ExportError, match="its own calendar UID"):
+            to_ical_by_owner(tps, options=ExportOptions(stamp=STAMP, calendar_uid="feed-1"))
+
 
 class TestWhereIcalendarWouldChangeTheText:
     """The two places where this writer deliberately differs from icalendar 7.3."""
 
     def test_a_literal_backslash_n_stays_a_backslash_n(self) -> None:
         plan = make_plan(touchpoints=[rule(title="Copy C:\\New\\notes", description="a\\Nb")])
-        data = to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP)
+        data = to_ical(
+            schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP)
+        )
         (event,) = components(data)
         # Backslashes escaped, so nothing reads "\N" as a line break.
         assert value(event, "SUMMARY") == "SUMMARY:Copy C:\\\\New\\\\notes"
@@ -513,7 +564,9 @@ class TestWhereIcalendarWouldChangeTheText:
         # between the two backslashes of one escape; this writer never does.
         title = "x" * (60 + offset) + "\\" * 12 + "y"
         plan = make_plan(touchpoints=[rule(title=title)])
-        data = to_ical(schedule(plan, subject(date(2026, 1, 15))), stamp=STAMP)
+        data = to_ical(
+            schedule(plan, subject(date(2026, 1, 15))), options=ExportOptions(stamp=STAMP)
+        )
         physical = data.split(b"\r\n")
         for line, following in itertools.pairwise(physical):
             assert len(line) <= 75

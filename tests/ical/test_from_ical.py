@@ -10,6 +10,7 @@ import pytest
 
 from touchpoints import (
     CalendarReadError,
+    ExportOptions,
     Rule,
     TouchPoint,
     from_ical,
@@ -57,7 +58,12 @@ class TestRoundTrip:
     def test_every_field_comes_back(self, due: date, component: Any) -> None:
         original = tp(due)
         (back,) = from_ical(
-            to_ical([original], stamp=STAMP, component=component, alarm=timedelta(minutes=-5)),
+            to_ical(
+                [original],
+                options=ExportOptions(
+                    stamp=STAMP, component=component, alarm=timedelta(minutes=-5)
+                ),
+            ),
             subject_ids=["someone-else", "cust-42"],
         )
         assert back == original
@@ -70,7 +76,9 @@ class TestRoundTrip:
             adjustments=(Adjustment(date(2026, 4, 15), date(2026, 4, 16), "holiday: x, y; z"),),
             done_on=date(2026, 4, 17),
         )
-        (back,) = from_ical(to_ical([original], stamp=STAMP), subject_ids=["cust-42"])
+        (back,) = from_ical(
+            to_ical([original], options=ExportOptions(stamp=STAMP)), subject_ids=["cust-42"]
+        )
         assert back == original
         assert back.adjustments == original.adjustments
         assert back.done_on == date(2026, 4, 17)
@@ -78,7 +86,7 @@ class TestRoundTrip:
     def test_later_contract_terms_come_back(self) -> None:
         originals = [tp(date(2026, 4, 15)), tp(date(2029, 4, 15))._replace(term=2)]
         assert originals[0].id != originals[1].id
-        data = to_ical(originals, stamp=STAMP)
+        data = to_ical(originals, options=ExportOptions(stamp=STAMP))
         assert data.count(b"X-TOUCHPOINTS-TERM:2") == 1
         assert from_ical(data, subject_ids=["cust-42"]) == tuple(originals)
 
@@ -88,17 +96,19 @@ class TestRoundTrip:
             tp(date(2026, 4, 15), subject="b"),
             tp(date(2026, 7, 14), 2, subject="a"),
         ]
-        back = from_ical(to_ical(originals, stamp=STAMP), subject_ids=["b", "a", "c"])
+        back = from_ical(
+            to_ical(originals, options=ExportOptions(stamp=STAMP)), subject_ids=["b", "a", "c"]
+        )
         assert back == tuple(originals)
 
     def test_str_input(self) -> None:
-        data = to_ical([tp(date(2026, 4, 15))], stamp=STAMP).decode()
+        data = to_ical([tp(date(2026, 4, 15))], options=ExportOptions(stamp=STAMP)).decode()
         assert from_ical(data, subject_ids=["cust-42"]) == (tp(date(2026, 4, 15)),)
 
 
 class TestWhatIsSkipped:
     def test_events_touchpoints_did_not_write(self) -> None:
-        data = to_ical([tp(date(2026, 4, 15))], stamp=STAMP)
+        data = to_ical([tp(date(2026, 4, 15))], options=ExportOptions(stamp=STAMP))
         foreign = (
             b"BEGIN:VEVENT\r\nUID:someone-elses\r\nDTSTAMP:20260101T000000Z\r\n"
             b"DTSTART;VALUE=DATE:20260101\r\nSUMMARY:Lunch\r\nEND:VEVENT\r\n"
@@ -107,15 +117,23 @@ class TestWhatIsSkipped:
         assert from_ical(data, subject_ids=["cust-42"]) == (tp(date(2026, 4, 15)),)
 
     def test_cancelled_touch_points(self) -> None:
-        first = update_ical([tp(date(2026, 4, 15)), tp(date(2026, 7, 14), 2)], {}, stamp=STAMP)
-        later = update_ical([tp(date(2026, 4, 15))], first.state, stamp=STAMP, removed="cancel")
+        first = update_ical(
+            [tp(date(2026, 4, 15)), tp(date(2026, 7, 14), 2)],
+            {},
+            options=ExportOptions(stamp=STAMP),
+        )
+        later = update_ical(
+            [tp(date(2026, 4, 15))],
+            first.state,
+            options=ExportOptions(stamp=STAMP, removed="cancel"),
+        )
         assert b"STATUS:CANCELLED" in later.data
         assert from_ical(later.data, subject_ids=["cust-42"]) == (tp(date(2026, 4, 15)),)
 
 
 class TestErrors:
     def test_unknown_subject(self) -> None:
-        data = to_ical([tp(date(2026, 4, 15))], stamp=STAMP)
+        data = to_ical([tp(date(2026, 4, 15))], options=ExportOptions(stamp=STAMP))
         with pytest.raises(CalendarReadError, match="none of the 1 subject ids"):
             from_ical(data, subject_ids=["cust-43"])
 
@@ -134,7 +152,9 @@ class TestErrors:
         ],
     )
     def test_damaged_components(self, find: bytes, replace: bytes, message: str) -> None:
-        data = to_ical([tp(date(2026, 4, 15))], stamp=STAMP).replace(b"\r\n ", b"")
+        data = to_ical([tp(date(2026, 4, 15))], options=ExportOptions(stamp=STAMP)).replace(
+            b"\r\n ", b""
+        )
         assert find in data
         with pytest.raises(CalendarReadError, match=message):
             from_ical(data.replace(find, replace), subject_ids=["cust-42"])

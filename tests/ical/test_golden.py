@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from touchpoints import Revision, Rule, TouchPoint, to_ical, update_ical
+from touchpoints import ExportOptions, Revision, Rule, TouchPoint, to_ical, update_ical
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 STAMP = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -70,7 +70,12 @@ def timed_berlin() -> bytes:
         TouchPoint("after-sales", "service", "cust-42", 2, berlin(2026, 7, 14, 10), SERVICE),
         TouchPoint("after-sales", "renewal", "cust-42", 1, berlin(2041, 1, 15, 10), RENEWAL),
     ]
-    return to_ical(tps, stamp=STAMP, name="After-sales: cust-42", alarm=timedelta(minutes=-15))
+    return to_ical(
+        tps,
+        options=ExportOptions(
+            stamp=STAMP, name="After-sales: cust-42", alarm=timedelta(minutes=-15)
+        ),
+    )
 
 
 def all_day_merged() -> bytes:
@@ -79,7 +84,7 @@ def all_day_merged() -> bytes:
         TouchPoint("after-sales", "check-up", "b", 1, date(2024, 3, 15), CHECK_UP),
         TouchPoint("after-sales", "renewal", "a", 1, date(2027, 2, 28), RENEWAL),
     ]
-    return to_ical(tps, stamp=STAMP, name="Service team")
+    return to_ical(tps, options=ExportOptions(stamp=STAMP, name="Service team"))
 
 
 def todo_new_york() -> bytes:
@@ -93,11 +98,13 @@ def todo_new_york() -> bytes:
     ]
     return to_ical(
         tps,
-        stamp=STAMP,
-        component="VTODO",
-        alarm=timedelta(hours=-1),
-        description_template="{title} with {name} ({tier})",
-        attributes={"c": {"name": "Ada Lovelace", "tier": "gold"}},
+        options=ExportOptions(
+            stamp=STAMP,
+            component="VTODO",
+            alarm=timedelta(hours=-1),
+            description_template="{title} with {name} ({tier})",
+            attributes={"c": {"name": "Ada Lovelace", "tier": "gold"}},
+        ),
     )
 
 
@@ -111,11 +118,11 @@ def update_with_cancellation() -> bytes:
         update_ical(
             [*tps, TouchPoint("p", "service", "c", 2, date(2026, 7, 14), SERVICE)],
             {},
-            stamp=january,
+            options=ExportOptions(stamp=january),
         ).state
     )
     moved = [tps[0]._replace(due=date(2026, 1, 30)), tps[1]]
-    return update_ical(moved, previous, stamp=STAMP, removed="cancel").data
+    return update_ical(moved, previous, options=ExportOptions(stamp=STAMP, removed="cancel")).data
 
 
 CASES: dict[str, Callable[[], bytes]] = {

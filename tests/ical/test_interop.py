@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from touchpoints import Plan, Subject, TouchPoint, schedule, to_ical, write_ical
+from touchpoints import ExportOptions, Plan, Subject, TouchPoint, schedule, to_ical, write_ical
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -110,7 +110,7 @@ def feed_cases() -> list[Any]:
 def test_every_reader_sees_the_schedule(
     touch_points: list[TouchPoint], reader: str, readers: dict[str, Any]
 ) -> None:
-    data = to_ical(touch_points, stamp=STAMP, alarm=timedelta(minutes=-10))
+    data = to_ical(touch_points, options=ExportOptions(stamp=STAMP, alarm=timedelta(minutes=-10)))
     assert sorted(readers[reader](data)) == expected(touch_points)
 
 
@@ -119,7 +119,10 @@ def test_every_reader_sees_the_schedule(
 def test_every_reader_sees_the_to_dos(
     touch_points: list[TouchPoint], reader: str, readers: dict[str, Any]
 ) -> None:
-    data = to_ical(touch_points, stamp=STAMP, component="VTODO", alarm=timedelta(minutes=-10))
+    data = to_ical(
+        touch_points,
+        options=ExportOptions(stamp=STAMP, component="VTODO", alarm=timedelta(minutes=-10)),
+    )
     assert sorted(readers[reader](data)) == expected(touch_points, "VTODO")
 
 
@@ -131,7 +134,7 @@ def test_ambiguous_time_is_its_first_occurrence_everywhere(
         plan("01:30", ONCE),
         Subject(id="c", timezone="America/New_York", anchors={"purchase": date(2026, 11, 1)}),
     )
-    ((_, _, start),) = readers[reader](to_ical([tp], stamp=STAMP))
+    ((_, _, start),) = readers[reader](to_ical([tp], options=ExportOptions(stamp=STAMP)))
     # RFC 5545 3.3.5: the first 01:30 of the day, still on EDT (UTC-4).
     assert start == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
 
@@ -142,7 +145,7 @@ def test_streamed_feed_with_time_zones_last_reads_the_same(
     touch_points: list[TouchPoint], reader: str, readers: dict[str, Any]
 ) -> None:
     out = io.BytesIO()
-    write_ical(touch_points, out, stamp=STAMP)
+    write_ical(touch_points, out, options=ExportOptions(stamp=STAMP))
     if b"BEGIN:VTIMEZONE" in out.getvalue():
         assert out.getvalue().index(b"BEGIN:VEVENT") < out.getvalue().index(b"BEGIN:VTIMEZONE")
     assert sorted(readers[reader](out.getvalue())) == expected(touch_points)
@@ -152,4 +155,4 @@ def test_streamed_feed_with_time_zones_last_reads_the_same(
 def test_an_empty_feed_is_read_as_empty(reader: str, readers: dict[str, Any]) -> None:
     # RFC 5545 asks for at least one component; a subject with no touch points still
     # gets a feed, and every reader takes it as an empty calendar.
-    assert readers[reader](to_ical([], stamp=STAMP)) == []
+    assert readers[reader](to_ical([], options=ExportOptions(stamp=STAMP))) == []

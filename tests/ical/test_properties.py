@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from touchpoints import (
+    ExportOptions,
     Plan,
     Rule,
     Subject,
@@ -29,6 +30,7 @@ from touchpoints import (
     update_ical,
     write_ical,
 )
+from touchpoints._ical.objects import build_calendar
 from touchpoints.testing import plans, subjects
 
 STAMP = datetime(2026, 1, 1, 12, tzinfo=UTC)
@@ -77,7 +79,9 @@ def normal(text: str) -> str:
 def test_round_trip_is_lossless(case: Any, options: dict[str, Any]) -> None:
     _, touch_points, people = case
     ids = [person.id for person in people]
-    back = from_ical(to_ical(touch_points, stamp=STAMP, **options), subject_ids=ids)
+    back = from_ical(
+        to_ical(touch_points, options=ExportOptions(stamp=STAMP, **options)), subject_ids=ids
+    )
     assert back == tuple(touch_points)
     for old, new in zip(touch_points, back, strict=True):
         assert type(new.due) is type(old.due)
@@ -108,14 +112,16 @@ def same_feed(ours: bytes, icalendars: bytes) -> None:
 def test_writer_bytes_equal_icalendar_serialisation(case: Any, options: dict[str, Any]) -> None:
     _, touch_points, _ = case
     same_feed(
-        to_ical(touch_points, stamp=STAMP, **options),
-        to_calendar(touch_points, stamp=STAMP, **options).to_ical(),
+        to_ical(touch_points, options=ExportOptions(stamp=STAMP, **options)),
+        to_calendar(touch_points, options=ExportOptions(stamp=STAMP, **options)).to_ical(),
     )
     out = io.BytesIO()
-    write_ical(touch_points, out, stamp=STAMP, **options)
+    write_ical(touch_points, out, options=ExportOptions(stamp=STAMP, **options))
     same_feed(
         out.getvalue(),
-        to_calendar(touch_points, stamp=STAMP, timezones_last=True, **options).to_ical(),
+        build_calendar(
+            touch_points, ExportOptions(stamp=STAMP, **options), timezones_last=True
+        ).to_ical(),
     )
 
 
@@ -125,7 +131,7 @@ def test_independent_readers_see_the_schedule(
     readers: dict[str, Any], case: Any, component: Any
 ) -> None:
     _, touch_points, _ = case
-    data = to_ical(touch_points, stamp=STAMP, component=component)
+    data = to_ical(touch_points, options=ExportOptions(stamp=STAMP, component=component))
     want = sorted((component, tp.id, instant(tp.due)) for tp in touch_points)
     for name, read in readers.items():
         if name == "recurring-ical-events" and component == "VTODO":
@@ -145,7 +151,10 @@ def test_uids_are_unique_and_survive_edits(case: Any) -> None:
     edited = Plan.model_validate(data)
 
     def uids(p: Plan) -> list[str]:
-        feed = to_ical([tp for person in people for tp in schedule(p, person)], stamp=STAMP)
+        feed = to_ical(
+            [tp for person in people for tp in schedule(p, person)],
+            options=ExportOptions(stamp=STAMP),
+        )
         unfolded = feed.decode().replace("\r\n ", "").split("\r\n")
         return [line[4:] for line in unfolded if line.startswith("UID:")][1:]  # not the calendar's
 
@@ -161,7 +170,7 @@ def test_lines_are_folded_at_75_octets_between_characters(
     case: Any, options: dict[str, Any]
 ) -> None:
     _, touch_points, _ = case
-    data = to_ical(touch_points, stamp=STAMP, **options)
+    data = to_ical(touch_points, options=ExportOptions(stamp=STAMP, **options))
     physical = data.split(b"\r\n")
     assert physical[-1] == b""
     for line, following in pairwise(physical):
@@ -176,7 +185,7 @@ def test_lines_are_folded_at_75_octets_between_characters(
 @FEW
 def test_text_survives_in_independent_readers(case: Any) -> None:
     _, touch_points, _ = case
-    data = to_ical(touch_points, stamp=STAMP)
+    data = to_ical(touch_points, options=ExportOptions(stamp=STAMP))
     by_uid = {tp.id: tp for tp in touch_points}
     getattr(vobject.icalendar, "__tzidMap").clear()  # see conftest.read_vobject
     calendar = vobject.readOne(data.decode(), validate=True)
@@ -197,7 +206,7 @@ def test_text_survives_in_independent_readers(case: Any) -> None:
 @given(schedules(), st.data())
 def test_updates_only_bump_what_changed(case: Any, data: st.DataObject) -> None:
     _, touch_points, _ = case
-    first = update_ical(touch_points, {}, stamp=STAMP)
+    first = update_ical(touch_points, {}, options=ExportOptions(stamp=STAMP))
     assert all(r.sequence == 0 for r in first.state.values())
     uids = sorted(first.state)
     changed = data.draw(st.sets(st.sampled_from(uids)) if uids else st.just(set[str]()))
@@ -208,7 +217,7 @@ def test_updates_only_bump_what_changed(case: Any, data: st.DataObject) -> None:
         for tp in touch_points
     ]
     later = STAMP + timedelta(days=1)
-    second = update_ical(edited, first.state, stamp=later)
+    second = update_ical(edited, first.state, options=ExportOptions(stamp=later))
     for uid, revision in second.state.items():
         if uid in changed:
             assert (revision.sequence, revision.modified) == (1, later)

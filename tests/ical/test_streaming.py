@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from touchpoints import Rule, TouchPoint, write_ical
+from touchpoints import ExportOptions, Rule, TouchPoint, write_ical
 
 RULES = [
     Rule.model_validate(
@@ -49,10 +49,12 @@ def peak(count: int) -> tuple[int, int]:
     gc.collect()
     tracemalloc.start()
     sink = Sink()
-    written = write_ical(touch_points(count), sink, stamp=datetime(2026, 1, 1, tzinfo=UTC))
+    written = write_ical(
+        touch_points(count), sink, options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))
+    )
     _, top = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert written == count
+    assert written.count == count
     return top, sink.size
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from touchpoints._cli.arguments import (
     Subparsers,
@@ -30,6 +30,7 @@ from touchpoints._cli.progress import Progress
 from touchpoints._engine import TouchPoint, schedule
 from touchpoints._errors import ScheduleError
 from touchpoints._ical import (
+    ExportOptions,
     Revision,
     dump_ical_state,
     load_ical_state,
@@ -215,14 +216,15 @@ def _export(args: argparse.Namespace) -> int:
                 del recent[next(iter(recent))]
             yield from result
 
-    options: dict[str, Any] = {
-        "stamp": stamp,
-        "name": args.name or plan.name or plan.id,
-        "component": "VTODO" if args.todo else "VEVENT",
-        "alarm": -args.alarm if args.alarm is not None else None,
-        "description_template": args.description,
-        "attributes": recent.get,
-    }
+    options = ExportOptions(
+        stamp=stamp,
+        name=args.name or plan.name or plan.id,
+        component="VTODO" if args.todo else "VEVENT",
+        alarm=-args.alarm if args.alarm is not None else None,
+        description_template=args.description,
+        attributes=recent.get,
+        removed="cancel" if args.cancel_removed else "drop",
+    )
     noun = "to-do" if args.todo else "event"
     with Progress(sys.stderr, label="subjects") as progress:
         if args.subject is not None:
@@ -232,7 +234,7 @@ def _export(args: argparse.Namespace) -> int:
             subjects = progress.track(load_subjects(args.subjects, anchors=names))
         touch_points = scheduled(subjects)
         if args.by_owner:
-            feeds = to_ical_by_owner(touch_points, **options)
+            feeds = to_ical_by_owner(touch_points, options=options)
             os.makedirs(args.output, exist_ok=True)
             files = _owner_files(feeds)
             for owner, data in feeds.items():
@@ -252,15 +254,9 @@ def _export(args: argparse.Namespace) -> int:
         count = 0
 
         def write(stream: BinaryIO) -> None:
-            nonlocal count
-            count = write_ical(
-                touch_points,
-                stream,
-                previous=previous,
-                state=state,
-                removed="cancel" if args.cancel_removed else "drop",
-                **options,
-            )
+            nonlocal count, state
+            written = write_ical(touch_points, stream, options=options, state=previous)
+            count, state = written.count, written.state
 
         if args.output == "-":
             write(sys.stdout.buffer)

@@ -15,6 +15,7 @@ import pytest
 from caldav.davclient import DAVClient
 
 from touchpoints import (
+    ExportOptions,
     Plan,
     Subject,
     SyncError,
@@ -27,7 +28,7 @@ from touchpoints import (
 )
 
 if TYPE_CHECKING:  # conftest.py cannot be imported at run time, but mypy can read it
-    from tests.caldav.conftest import Faults, Radicale, Requests
+    from tests.sync.conftest import Faults, Radicale, Requests
 
 USER = "alice"
 
@@ -97,7 +98,7 @@ def put_foreign(server: Radicale, url: str, uid: str, summary: str, extra: str =
 
 def sync(url: str, tps: Iterable[TouchPoint], **options: Any) -> SyncReport:
     options.setdefault("plan", "after-sales")
-    options.setdefault("stamp", STAMP)
+    options.setdefault("options", ExportOptions(stamp=STAMP))
     return sync_caldav(url, tps, **options)
 
 
@@ -134,7 +135,7 @@ class TestFirstAndRepeatedSyncs:
         sync(calendar, tps)
         requests_sent.clear()
 
-        sync(calendar, tps, stamp=datetime(2026, 6, 1, tzinfo=UTC))
+        sync(calendar, tps, options=ExportOptions(stamp=datetime(2026, 6, 1, tzinfo=UTC)))
 
         assert requests_sent.writes == []
 

@@ -15,6 +15,7 @@ from touchpoints import (
     CalendarResource,
     DuplicateTouchPointError,
     ExportError,
+    ExportOptions,
     Plan,
     Subject,
     SyncPlan,
@@ -48,7 +49,7 @@ FOREIGN = (
 
 
 def exported(tps: Iterable[TouchPoint], stamp: datetime = STAMP) -> list[tuple[TouchPoint, bytes]]:
-    return [(tp, to_ical([tp], stamp=stamp)) for tp in tps]
+    return [(tp, to_ical([tp], options=ExportOptions(stamp=stamp))) for tp in tps]
 
 
 def retitled(tp: TouchPoint, title: str) -> TouchPoint:
@@ -117,7 +118,7 @@ class TestCreateUpdateDelete:
     def test_a_resource_is_the_export_plus_four_sync_properties(self) -> None:
         ann = Subject(id="ann@example.com", anchors={"purchase": date(2026, 1, 15)})
         tp = next(schedule_many(PLAN, [ann]))
-        original = to_ical([tp], stamp=STAMP).decode()
+        original = to_ical([tp], options=ExportOptions(stamp=STAMP)).decode()
 
         (resource,) = plan_sync([], exported([tp]), plan="after-sales").create
 
@@ -223,7 +224,7 @@ class TestExportOptions:
     )
     def test_other_export_options_sync_alike(self, options: dict[str, Any]) -> None:
         server = Server()
-        events = [(tp, to_ical([tp], stamp=STAMP, **options)) for tp in TPS]
+        events = [(tp, to_ical([tp], options=ExportOptions(stamp=STAMP, **options))) for tp in TPS]
 
         server.apply(plan_sync([], events, plan="after-sales"))
 
@@ -232,7 +233,7 @@ class TestExportOptions:
         assert len(plan_sync(server.listing(), events[1:], plan="after-sales").delete) == 1
 
     def test_a_uid_inside_a_nested_component_is_not_the_events(self) -> None:
-        text = to_ical([TPS[0]], stamp=STAMP).decode()
+        text = to_ical([TPS[0]], options=ExportOptions(stamp=STAMP)).decode()
         nested = text.replace(
             "BEGIN:VEVENT\r\n",
             "BEGIN:VEVENT\r\nBEGIN:VALARM\r\nUID:alarm-1\r\nACTION:DISPLAY\r\n"
@@ -349,7 +350,7 @@ class TestMistakes:
             plan_sync([], [(TPS[0], empty)], plan="after-sales")
 
     def test_an_export_with_a_truncated_event_is_refused(self) -> None:
-        cut = to_ical([TPS[0]], stamp=STAMP).split(b"END:VEVENT")[0]
+        cut = to_ical([TPS[0]], options=ExportOptions(stamp=STAMP)).split(b"END:VEVENT")[0]
 
         with pytest.raises(ExportError, match="holds no complete event"):
             plan_sync([], [(TPS[0], cut)], plan="after-sales")

@@ -1,0 +1,99 @@
+"""Field values shared by both writers: lengths, the written start, the X- properties.
+
+The streaming writer and the icalendar object builder take every value that is not
+mere formatting from here, so the two cannot disagree on what a touch point becomes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from icalendar.timezone.tzid import get_equivalent_tzids
+
+from touchpoints._engine import TouchPoint
+from touchpoints._ical.options import Resolved
+from touchpoints._ical.templates import template_values
+from touchpoints._models import Rule
+
+__all__ = [
+    "DEFAULT_DURATION",
+    "UTC_KEYS",
+    "all_day_length",
+    "category_list",
+    "description_text",
+    "extra_properties",
+    "rule_json",
+    "timed_length",
+    "written_start",
+    "zone_key",
+]
+
+DEFAULT_DURATION: Final = timedelta(minutes=30)
+
+# Zones that are UTC for every date a feed can hold; icalendar writes their times
+# in UTC, and so do we.
+UTC_KEYS: Final = frozenset(get_equivalent_tzids("UTC"))
+
+
+def timed_length(rule: Rule) -> timedelta:
+    duration = rule.duration
+    if duration is None:
+        return DEFAULT_DURATION
+    return timedelta(
+        weeks=duration.weeks, days=duration.days, hours=duration.hours, minutes=duration.minutes
+    )
+
+
+def all_day_length(rule: Rule) -> int:
+    length = timed_length(rule) if rule.duration is not None else timedelta(days=1)
+    whole = length.days + (1 if length.seconds else 0)
+    return max(whole, 1)
+
+
+def zone_key(moment: datetime) -> str | None:
+    zone = moment.tzinfo
+    return zone.key if isinstance(zone, ZoneInfo) else None
+
+
+def written_start(moment: datetime) -> tuple[datetime, str | None]:
+    """The start as written, and the zone to note beside it when written in UTC.
+
+    Local time with its zone, unless the local time is ambiguous or does not exist
+    there (then UTC), or the zone is UTC or not an IANA zone.
+    """
+    key = zone_key(moment)
+    if key is None:
+        return moment.astimezone(UTC).replace(microsecond=0), None
+    if key in UTC_KEYS or moment.replace(fold=1).utcoffset() != moment.replace(fold=0).utcoffset():
+        return moment.astimezone(UTC).replace(microsecond=0), key
+    return moment.replace(microsecond=0), None
+
+
+def rule_json(rule: Rule) -> str:
+    return rule.model_dump_json(exclude_defaults=True)
+
+
+def extra_properties(tp: TouchPoint) -> list[tuple[str, str]]:
+    """The X- properties for what only some touch points have, in property order."""
+    extras: list[tuple[str, str]] = []
+    if tp.adjustments:
+        rows = [[a.before.isoformat(), a.after.isoformat(), a.reason] for a in tp.adjustments]
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        extras.append(("X-TOUCHPOINTS-ADJUSTMENTS", text))
+    if tp.done_on is not None:
+        extras.append(("X-TOUCHPOINTS-DONE", tp.done_on.isoformat()))
+    return extras
+
+
+def category_list(rule: Rule) -> list[str]:
+    return [rule.channel, *(tag for tag in rule.tags if tag != rule.channel)]
+
+
+def description_text(tp: TouchPoint, options: Resolved) -> str | None:
+    """The touch point's ``DESCRIPTION``: the rule's, or the template's rendering."""
+    if options.template is None:
+        return tp.rule.description
+    return options.template.render(template_values(tp, options.attributes), tp.subject_id)
