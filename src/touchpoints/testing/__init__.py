@@ -12,10 +12,16 @@ options, bounds called ``min_value`` and ``max_value``, a clear
 arguments, any valid value can come out. They are built from Hypothesis's public
 strategies, so failing examples shrink to small, readable ones.
 
->>> from hypothesis import given, settings
+The examples here pass their settings explicitly (derandomized, no example
+database, no deadline), so that they draw the same values under any settings
+profile and on any machine; a test suite usually sets these in a profile.
+
+>>> from hypothesis import HealthCheck, given, settings
 >>> from hypothesis.strategies import data
 >>> from touchpoints import schedule
->>> @settings(max_examples=25)
+>>> steady = settings(max_examples=25, derandomize=True, database=None, deadline=None,
+...                   suppress_health_check=[HealthCheck.too_slow])
+>>> @steady
 ... @given(plans(), data())
 ... def test_every_subject_gets_a_sorted_schedule(plan, data):
 ...     subject = data.draw(subjects(plan))

@@ -25,8 +25,10 @@ def business_calendars(
 
     Put one on a plan, a rule or a subject to exercise business-day rolls:
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10)
+    >>> from hypothesis import HealthCheck, given, settings
+    >>> steady = settings(max_examples=10, derandomize=True, database=None, deadline=None,
+    ...                   suppress_health_check=[HealthCheck.too_slow])
+    >>> @steady
     ... @given(business_calendars(regions=["DE-BY"]))
     ... def test_the_region_is_used(calendar):
     ...     assert calendar.holidays == "DE-BY"

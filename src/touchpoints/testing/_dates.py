@@ -29,9 +29,11 @@ def anchor_dates(
         hypothesis.errors.InvalidArgument: a bound is not a date, or ``min_value``
             is after ``max_value``.
 
-    >>> from hypothesis import find
+    >>> from datetime import date
+    >>> from hypothesis import find, settings
+    >>> steady = settings(max_examples=2_000, derandomize=True, database=None)
     >>> days = anchor_dates(min_value=date(2024, 1, 1), max_value=date(2024, 12, 31))
-    >>> find(days, lambda d: d.month == 2 and d.day > 28)
+    >>> find(days, lambda d: d.month == 2 and d.day > 28, settings=steady)
     datetime.date(2024, 2, 29)
     """
     low = _check_date(min_value, "min_value")
@@ -54,12 +56,19 @@ def windows(
         hypothesis.errors.InvalidArgument: a bound is not a date, or ``min_value``
             is after ``max_value``.
 
-    >>> from hypothesis import find
-    >>> find(windows(min_value=date(2026, 1, 1)), lambda w: True)
+    >>> from datetime import date, datetime
+    >>> from hypothesis import HealthCheck, find, given, settings
+    >>> steady = settings(max_examples=2_000, derandomize=True, database=None, deadline=None,
+    ...                   suppress_health_check=[HealthCheck.too_slow])
+    >>> find(windows(min_value=date(2026, 1, 1)), lambda w: True, settings=steady)
     (datetime.date(2026, 1, 1), datetime.date(2026, 1, 1))
-    >>> start, end = find(windows(), lambda w: isinstance(w[0], datetime))
-    >>> start <= end and start.tzinfo is not None
-    True
+    >>> @settings(steady, max_examples=50)
+    ... @given(windows())
+    ... def test_ordered_and_aware(window):
+    ...     start, end = window
+    ...     assert type(start) is type(end) and start <= end
+    ...     assert not isinstance(start, datetime) or start.tzinfo is not None
+    >>> test_ordered_and_aware()
     """
     low = _check_date(min_value, "min_value")
     high = _check_date(max_value, "max_value")

@@ -98,8 +98,10 @@ def plans(
     Raises:
         hypothesis.errors.InvalidArgument: an option has the wrong type or value.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=20)
+    >>> from hypothesis import HealthCheck, given, settings
+    >>> steady = settings(max_examples=20, derandomize=True, database=None, deadline=None,
+    ...                   suppress_health_check=[HealthCheck.too_slow])
+    >>> @steady
     ... @given(plans(all_day=False, max_rules=2, anchors=("purchase", "delivery")))
     ... def test_timed_plans(plan):
     ...     assert not plan.is_all_day and len(plan.touchpoints) <= 2

@@ -125,11 +125,15 @@ def rules(
     Raises:
         hypothesis.errors.InvalidArgument: an option has the wrong type or value.
 
-    >>> from hypothesis import find
-    >>> str(find(rules(kinds=("every",), min_interval="1 week"), lambda r: True).every)
-    '7 days'
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=20)
+    >>> from hypothesis import HealthCheck, given, settings
+    >>> steady = settings(max_examples=20, derandomize=True, database=None, deadline=None,
+    ...                   suppress_health_check=[HealthCheck.too_slow])
+    >>> @steady
+    ... @given(rules(kinds=("every",), min_interval="1 week"))
+    ... def test_weekly_or_less_often(rule):
+    ...     assert rule.every.approximate_days() >= 7
+    >>> test_weekly_or_less_often()
+    >>> @steady
     ... @given(rules(kinds=("rrule",), max_count=3))
     ... def test_small_series(rule):
     ...     assert rule.rrule.startswith("FREQ=") and 1 <= rule.count <= 3
