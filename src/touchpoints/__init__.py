@@ -22,16 +22,21 @@ from touchpoints._caldav import (
     plan_sync,
     sync_caldav,
 )
-from touchpoints._diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
-from touchpoints._durations import AnchorExpression, Duration
-from touchpoints._engine import (
+from touchpoints._core import (
     DEFAULT_LIMIT,
+    NAMESPACE,
+    Conflict,
     Omission,
     Schedule,
     TouchPoint,
+    explain_plan,
+    explain_rule,
     schedule,
     schedule_many,
+    touch_point_id,
 )
+from touchpoints._diff import DIFF_FIELDS, ScheduleDiff, TouchPointChange, diff
+from touchpoints._durations import AnchorExpression, Duration
 from touchpoints._errors import (
     CalendarReadError,
     DuplicateTouchPointError,
@@ -47,8 +52,7 @@ from touchpoints._errors import (
     TooManyTouchPointsError,
     TouchpointsError,
 )
-from touchpoints._explain import explain_plan, explain_rule
-from touchpoints._fatigue import Cap, Conflict, Fatigue
+from touchpoints._fatigue import Cap, Fatigue
 from touchpoints._ical import (
     IcalUpdate,
     Revision,
@@ -61,7 +65,6 @@ from touchpoints._ical import (
     update_ical,
     write_ical,
 )
-from touchpoints._ids import NAMESPACE, touch_point_id
 from touchpoints._models import ChannelWindow, HistoryEvent, Plan, Rule, Subject, Term
 from touchpoints._parse import load_plan, parse_plan, parse_plan_text, plan_json_schema
 from touchpoints._subjects import load_subjects, plan_anchor_names

@@ -1,35 +1,21 @@
-"""Contact fatigue: minimum spacing and frequency caps between one subject's contacts.
+"""Contact fatigue rules as plan files write them: minimum spacing and frequency caps.
 
-When two touch points come too close, the one of lower priority (1 is the highest;
-on a tie, the one whose rule id sorts later, then the later occurrence) gives way: it merges into
-the other when both use the same channel (one visit covering both topics) and
-``merge`` is on, and otherwise moves to the first later day on which every rule holds.
-Touch points the subject's history fixes (done or rescheduled) never move. A touch
-point that cannot be placed within ``max_shift`` stays where it was, and the conflict
-is reported: nothing is dropped silently.
-
-The resolution is a pure function of the touch points, in a fixed order: the same
-input gives the same result, whatever order the rules were written in.
+Validated models only; :mod:`touchpoints._core.fatigue` resolves them against a
+subject's touch points.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Annotated, Final
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from touchpoints._business import Adjustment, day_label
-from touchpoints._calendar import day_of
 from touchpoints._durations import Duration
 
-__all__ = ["Cap", "Conflict", "Fatigue", "resolve_fatigue"]
-
-_MAX_DISPLACEMENTS: Final = 20
+__all__ = ["Cap", "Fatigue"]
 
 
 def _whole_days(value: Duration) -> Duration:
@@ -105,197 +91,3 @@ class Fatigue(_Frozen):
         lengths += [d.as_timedelta() for d in (self.spacing, *self.channels.values()) if d]
         lengths += [cap.per.as_timedelta() for cap in self.caps]
         return sum(lengths, timedelta())
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A touch point whose spacing or cap could not be met, and why.
-
-    >>> print(Conflict("check", 3, 1, "spacing of 7 days with 'service' #2 not met"))
-    rule 'check' #3: spacing of 7 days with 'service' #2 not met
-    """
-
-    rule_id: str
-    occurrence: int
-    term: int
-    reason: str
-
-    def __str__(self) -> str:
-        term = f" of term {self.term}" if self.term != 1 else ""
-        return f"rule {self.rule_id!r} #{self.occurrence}{term}: {self.reason}"
-
-
-@dataclass(slots=True)
-class _Item:
-    """A touch point being placed: its entry and its current day."""
-
-    n: int
-    entry: tuple[object, ...]
-    day: date
-    channel: str
-    priority: int
-    order: tuple[int, int, int]  # rule position, term, occurrence
-    fixed: bool
-    moves: list[Adjustment]
-    displaced: int = 0
-
-    @property
-    def name(self) -> str:
-        return f"{self.rule_id!r} #{self.order[2]}"
-
-    @property
-    def rule_id(self) -> str:
-        rule_id = self.entry[4].id  # type: ignore[attr-defined]
-        assert isinstance(rule_id, str)
-        return rule_id
-
-    def rank(self) -> tuple[int, str, int, int]:
-        """Who gives way: the higher rank, that is the lower priority, then the rule id
-        that sorts later, the later term and the later occurrence. Neither the order
-        of the plan's rules nor of anything else in the input matters."""
-        _, term, occurrence = self.order
-        return self.priority, self.rule_id, term, occurrence
-
-    def key(self) -> tuple[date, int, str, int, int, int]:
-        """Processing order: by day, the stronger first."""
-        return (self.day, *self.rank(), self.n)
-
-
-def resolve_fatigue(
-    entries: Sequence[tuple[object, ...]],
-    rules: Fatigue,
-    *,
-    is_open: Callable[[int, date], bool],
-) -> tuple[list[tuple[object, ...]], list[tuple[tuple[object, ...], str]], list[Conflict]]:
-    """Place ``entries`` so that ``rules`` hold.
-
-    ``entries`` are the engine's tuples ``(wall, rule position, term, occurrence, rule,
-    adjustments, done_on)``; ``is_open(rule position, day)`` says whether a rule may
-    land on a day. Returns the placed entries, the merged ones (each with a note), and
-    the conflicts.
-    """
-    items = [_item(n, entry) for n, entry in enumerate(entries)]
-    queue = [item.key() for item in items]
-    heapq.heapify(queue)
-    accepted: list[_Item] = []
-    merged: list[tuple[tuple[object, ...], str]] = []
-    conflicts: list[Conflict] = []
-    gone: set[int] = set()
-    while queue:
-        *_, n = heapq.heappop(queue)
-        item = items[n]
-        if n in gone or any(placed is item for placed in accepted):
-            continue
-        clash = None if item.fixed else _clash(item, item.day, accepted, rules)
-        if clash is None:
-            accepted.append(item)
-            continue
-        other, kind, rule_text = clash
-        if other.fixed or other.rank() <= item.rank():
-            loser, winner = item, other
-        else:
-            loser, winner = other, item
-            accepted.remove(other)
-            accepted.append(item)
-        why = f"{rule_text} with {winner.name}"
-        if rules.merge and kind == "spacing" and loser.channel == winner.channel:
-            winner.moves.append(Adjustment(winner.day, winner.day, f"also covers {loser.name}"))
-            merged.append((loser.entry, f"merged into {winner.name} on {day_label(winner.day)}"))
-            gone.add(loser.n)
-            continue
-        if loser is other:
-            loser.displaced += 1
-        target = _first_free_day(loser, accepted, rules, is_open)
-        if target is None or loser.displaced > _MAX_DISPLACEMENTS:
-            reason = (
-                f"{why}: no day within {rules.max_shift} after {day_label(loser.day)} "
-                "meets every rule"
-            )
-            conflicts.append(_conflict(loser, reason))
-            loser.moves.append(Adjustment(loser.day, loser.day, f"conflict: {why}"))
-            accepted.append(loser)
-            continue
-        shift = (target - loser.day).days
-        loser.moves.append(
-            Adjustment(loser.day, target, f"moved {shift} day{'s' if shift != 1 else ''}: {why}")
-        )
-        loser.day = target
-        heapq.heappush(queue, loser.key())
-    return [_placed(item) for item in accepted], merged, conflicts
-
-
-def _item(n: int, entry: tuple[object, ...]) -> _Item:
-    wall, index, term, occurrence, rule, moves, done = entry
-    assert isinstance(wall, date)
-    assert isinstance(index, int)
-    assert isinstance(term, int)
-    assert isinstance(occurrence, int)
-    assert isinstance(moves, tuple)
-    day = day_of(wall)
-    rescheduled = any(move.reason == "rescheduled" for move in moves)
-    return _Item(
-        n=n,
-        entry=entry,
-        day=day,
-        channel=rule.channel,  # type: ignore[attr-defined]
-        priority=rule.priority,  # type: ignore[attr-defined]
-        order=(index, term, occurrence),
-        fixed=done is not None or rescheduled,
-        moves=list(moves),
-    )
-
-
-def _placed(item: _Item) -> tuple[object, ...]:
-    wall, index, term, occurrence, rule, _, done = item.entry
-    assert isinstance(wall, date)
-    moved = datetime.combine(item.day, wall.time()) if isinstance(wall, datetime) else item.day
-    return (moved, index, term, occurrence, rule, tuple(item.moves), done)
-
-
-def _clash(
-    item: _Item, day: date, accepted: Sequence[_Item], rules: Fatigue
-) -> tuple[_Item, str, str] | None:
-    """The first accepted touch point that ``item`` on ``day`` would be too close to:
-    that touch point, the kind of rule (``spacing`` or ``cap``) and the rule in words."""
-    for other in accepted:
-        gap = abs((other.day - day).days)
-        if rules.spacing is not None and gap < rules.spacing.as_timedelta().days:
-            return other, "spacing", f"spacing of {rules.spacing}"
-        own = rules.channels.get(item.channel)
-        if own is not None and other.channel == item.channel and gap < own.as_timedelta().days:
-            return other, "spacing", f"spacing of {own} between {item.channel} contacts"
-    for cap in rules.caps:
-        if cap.channel is not None and cap.channel != item.channel:
-            continue
-        per = cap.per.as_timedelta().days
-        near = sorted(
-            (other for other in accepted if cap.channel is None or other.channel == cap.channel),
-            key=lambda other: other.day,
-        )
-        near = [other for other in near if abs((other.day - day).days) < per]
-        # A window of `per` days holding `day` holds the most others when it starts
-        # on `day` itself or on one of the others' days before it.
-        for begin in {day, *(other.day for other in near if other.day < day)}:
-            inside = [o for o in near if begin <= o.day < begin + timedelta(days=per)]
-            if begin <= day < begin + timedelta(days=per) and len(inside) >= cap.max:
-                what = f"{cap.channel} contacts" if cap.channel else "contacts"
-                return inside[-1], "cap", f"at most {cap.max} {what} in {cap.per}"
-    return None
-
-
-def _first_free_day(
-    item: _Item,
-    accepted: Sequence[_Item],
-    rules: Fatigue,
-    is_open: Callable[[int, date], bool],
-) -> date | None:
-    for step in range(1, rules.max_shift.as_timedelta().days + 1):
-        day = item.day + timedelta(days=step)
-        if is_open(item.order[0], day) and _clash(item, day, accepted, rules) is None:
-            return day
-    return None
-
-
-def _conflict(item: _Item, reason: str) -> Conflict:
-    _, term, occurrence = item.order
-    return Conflict(item.rule_id, occurrence, term, reason)
