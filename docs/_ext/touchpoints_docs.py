@@ -42,7 +42,7 @@ def model_schema(name: str, *, root: str = "Plan") -> tuple[JsonSchema, JsonSche
     """The JSON Schema of model ``name`` and the definitions it refers to; ``name`` is
     ``Plan``, ``Subject`` or a model nested in ``root`` (one of those two)."""
     from touchpoints import Subject
-    from touchpoints._parse import plan_json_schema
+    from touchpoints._files import plan_json_schema
 
     if name == "Subject" or root == "Subject":
         schema = Subject.model_json_schema(by_alias=True)

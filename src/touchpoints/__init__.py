@@ -14,13 +14,18 @@
 
 from __future__ import annotations
 
-from touchpoints._engine import (
+from touchpoints._core import (
     DEFAULT_LIMIT,
+    NAMESPACE,
+    Conflict,
     Omission,
     Schedule,
     TouchPoint,
+    explain_plan,
+    explain_rule,
     schedule,
     schedule_many,
+    touch_point_id,
 )
 from touchpoints._errors import (
     CalendarReadError,
@@ -37,8 +42,6 @@ from touchpoints._errors import (
     TooManyTouchPointsError,
     TouchpointsError,
 )
-from touchpoints._explain import explain_plan, explain_rule
-from touchpoints._fatigue import Conflict
 from touchpoints._files import (
     load_plan,
     load_subjects,
@@ -61,7 +64,6 @@ from touchpoints._ical import (
     update_ical,
     write_ical,
 )
-from touchpoints._ids import NAMESPACE, touch_point_id
 from touchpoints._model import (
     Adjustment,
     AnchorExpression,

@@ -17,7 +17,7 @@ from touchpoints import (
     to_ical,
     update_ical,
 )
-from touchpoints._business import Adjustment
+from touchpoints._model import Adjustment
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 RULE = Rule.model_validate(

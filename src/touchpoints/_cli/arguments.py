@@ -11,8 +11,8 @@ import shutil
 from datetime import date, datetime, timedelta
 from typing import TypeAlias
 
-from touchpoints._calendar import zone_for
-from touchpoints._engine import DEFAULT_LIMIT
+from touchpoints._core import DEFAULT_LIMIT
+from touchpoints._model import zone_for
 
 __all__ = [
     "Subparsers",

@@ -27,8 +27,9 @@ from touchpoints._cli.arguments import (
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
 from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._cli.progress import Progress
-from touchpoints._engine import TouchPoint, schedule
+from touchpoints._core import TouchPoint, schedule
 from touchpoints._errors import ScheduleError
+from touchpoints._files import load_plan, load_subjects, plan_anchor_names
 from touchpoints._ical import (
     ExportOptions,
     Revision,
@@ -37,9 +38,7 @@ from touchpoints._ical import (
     to_ical_by_owner,
     write_ical,
 )
-from touchpoints._models import Subject
-from touchpoints._parse import load_plan
-from touchpoints._subjects import load_subjects, plan_anchor_names
+from touchpoints._model import Subject
 
 __all__ = ["add_export"]
 

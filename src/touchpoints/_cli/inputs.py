@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from touchpoints._cli.errors import UsageError
 from touchpoints._errors import Problem, SubjectError
-from touchpoints._models import Plan, Subject
-from touchpoints._subjects import load_subjects, plan_anchor_names, unknown_anchor_message
+from touchpoints._files import load_subjects, plan_anchor_names, unknown_anchor_message
+from touchpoints._model import Plan, Subject
 
 __all__ = ["check_anchor_names", "subject_from_arguments"]
 

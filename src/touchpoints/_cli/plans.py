@@ -8,9 +8,9 @@ import sys
 
 from touchpoints._cli.arguments import Subparsers, add_command
 from touchpoints._cli.errors import EXIT_INVALID, EXIT_OK, PROG, format_problems
+from touchpoints._core import explain_plan
 from touchpoints._errors import PlanError
-from touchpoints._explain import explain_plan
-from touchpoints._parse import load_plan, plan_json_schema
+from touchpoints._files import load_plan, plan_json_schema
 
 __all__ = ["add_explain", "add_schema", "add_validate"]
 

@@ -14,9 +14,8 @@ from touchpoints._cli.arguments import (
 from touchpoints._cli.errors import EXIT_OK
 from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._cli.table import format_table
-from touchpoints._engine import schedule
-from touchpoints._explain import one_line
-from touchpoints._parse import load_plan
+from touchpoints._core import one_line, schedule
+from touchpoints._files import load_plan
 
 __all__ = ["add_preview"]
 

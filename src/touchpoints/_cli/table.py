@@ -9,10 +9,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Final
 
-from touchpoints._business import day_label
-from touchpoints._calendar import day_of
-from touchpoints._engine import Schedule, TouchPoint
-from touchpoints._explain import one_line
+from touchpoints._core import Schedule, TouchPoint, one_line
+from touchpoints._model import day_label, day_of
 
 __all__ = ["format_table"]
 

@@ -19,7 +19,7 @@ from touchpoints._errors import Problem, SubjectError
 from touchpoints._files.positions import FieldPath
 from touchpoints._files.problems import problems_from
 from touchpoints._files.reading import DocumentError, decode
-from touchpoints._models import Subject
+from touchpoints._model import Subject
 
 __all__ = ["MAX_LINE_BYTES", "csv_subjects"]
 

@@ -13,24 +13,32 @@ from pydantic_core import ErrorDetails
 
 from touchpoints._files.positions import FieldPath
 from touchpoints._files.wording import described, shown
-from touchpoints._models import _ANCHOR_NAME, _SLUG, KNOWN_CHANNELS, Plan, Subject
+from touchpoints._model import (
+    ANCHOR_NAME_PATTERN,
+    CHANNEL_PATTERN,
+    KNOWN_CHANNELS,
+    SLUG_PATTERN,
+    TAG_PATTERN,
+    Plan,
+    Subject,
+)
 
 __all__ = ["message_for", "unknown_key_message"]
 
 _PATTERNS: Final = {
-    _SLUG: (
+    SLUG_PATTERN: (
         "is not a valid id: use lowercase letters, digits, '.', '_' and '-', starting "
         "and ending with a letter or digit, at most 64 characters (like 'check-up')"
     ),
-    _ANCHOR_NAME: (
+    ANCHOR_NAME_PATTERN: (
         "is not a valid anchor name: use letters, digits and '_', starting with a "
         "letter (like 'purchase' or 'contract_end')"
     ),
-    r"^[a-z][a-z0-9_-]{0,31}$": (
+    CHANNEL_PATTERN: (
         f"is not a valid channel: use {', '.join(KNOWN_CHANNELS)}, or another "
         "lowercase word of at most 32 characters"
     ),
-    r"^[^,;\\\r\n]+$": "is not a valid tag: a tag cannot contain ',', ';', '\\' or line breaks",
+    TAG_PATTERN: "is not a valid tag: a tag cannot contain ',', ';', '\\' or line breaks",
 }
 _RULE_HINT: Final = "a touch point, with keys such as id, title, channel and at"
 _CUSTOM_KINDS: Final = frozenset(

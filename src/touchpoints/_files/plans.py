@@ -45,7 +45,7 @@ from touchpoints._files.problems import (
 )
 from touchpoints._files.reading import MAX_FILE_BYTES, DocumentError, format_of, read_text
 from touchpoints._files.wording import described
-from touchpoints._models import Plan
+from touchpoints._model import Plan
 
 __all__ = ["load_plan", "parse_plan", "parse_plan_text"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from touchpoints._models import Plan
+from touchpoints._model import Plan
 
 __all__ = ["plan_json_schema"]
 

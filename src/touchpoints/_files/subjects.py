@@ -46,7 +46,7 @@ from touchpoints._files.documents import load_document
 from touchpoints._files.positions import Document, FieldPath, location
 from touchpoints._files.problems import problems_from, sort_problems
 from touchpoints._files.reading import MAX_FILE_BYTES, DocumentError, format_of, read_text
-from touchpoints._models import Plan, Subject
+from touchpoints._model import Plan, Subject
 
 __all__ = ["load_subjects", "plan_anchor_names", "unknown_anchor_message"]
 

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._errors import DuplicateTouchPointError, ExportError
 from touchpoints._ical.options import DEFAULT_NAME, ExportOptions, resolve
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar.timezone.tzid import get_equivalent_tzids
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._ical.options import Resolved
 from touchpoints._ical.templates import template_values
-from touchpoints._models import Rule
+from touchpoints._model import Rule
 
 __all__ = [
     "DEFAULT_DURATION",

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event, Todo
 from icalendar.prop import vText
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._ical.fields import (
     all_day_length,
     category_list,

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, TypeAlias
 
+from touchpoints._core import NAMESPACE
 from touchpoints._errors import ExportError
 from touchpoints._ical.templates import AttributeLookup, Template
-from touchpoints._ids import NAMESPACE
 
 __all__ = [
     "DEFAULT_NAME",

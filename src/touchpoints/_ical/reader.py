@@ -11,13 +11,10 @@ from icalendar import Calendar
 from icalendar.cal.component import Component
 from pydantic import ValidationError
 
-from touchpoints._business import Adjustment
-from touchpoints._calendar import zone_for
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint, touch_point_id
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.content_lines import unescape
-from touchpoints._ids import touch_point_id
-from touchpoints._models import Rule
+from touchpoints._model import Adjustment, Rule, zone_for
 
 __all__ = ["from_ical"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 
 __all__ = ["IcalUpdate", "IcalWrite", "Revision", "fingerprint", "revise"]
 

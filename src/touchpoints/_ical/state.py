@@ -6,11 +6,11 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from touchpoints._calendar import zone_for
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.fields import zone_key
 from touchpoints._ical.options import utc
 from touchpoints._ical.revisions import Revision
+from touchpoints._model import zone_for
 
 __all__ = ["dump_ical_state", "load_ical_state"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._errors import TemplateError
 
 __all__ = ["AttributeLookup", "Template", "template_values"]

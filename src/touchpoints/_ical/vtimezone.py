@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vRecur
 
-from touchpoints._calendar import zone_for
 from touchpoints._ical.content_lines import format_datetime
+from touchpoints._model import zone_for
 
 __all__ = ["Observance", "observances", "vtimezone", "vtimezone_text"]
 

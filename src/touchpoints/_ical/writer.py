@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Final, NamedTuple, Protocol
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._ical.content_lines import (
     escape,
     fold,
@@ -35,7 +35,7 @@ from touchpoints._ical.header import calendar_shell
 from touchpoints._ical.options import Resolved
 from touchpoints._ical.revisions import Revision, revise
 from touchpoints._ical.vtimezone import vtimezone_text
-from touchpoints._models import Rule
+from touchpoints._model import Rule
 
 __all__ = [
     "BinaryWriter",

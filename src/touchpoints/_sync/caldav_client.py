@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._errors import SyncError
 from touchpoints._ical import ExportOptions, to_ical
 from touchpoints._sync.caldav_plan import (

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote, unquote
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._errors import DuplicateTouchPointError, ExportError, SyncScopeError
 from touchpoints._ical import content_lines
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from touchpoints._engine import TouchPoint
+from touchpoints._core import TouchPoint
 from touchpoints._errors import DuplicateTouchPointError
 
 __all__ = ["DIFF_FIELDS", "ScheduleDiff", "TouchPointChange", "diff"]

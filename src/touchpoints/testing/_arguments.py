@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from hypothesis.errors import InvalidArgument
 
-from touchpoints._durations import Duration
+from touchpoints._model import Duration
 
 
 def _check_type(expected: type | tuple[type, ...], value: object, name: str) -> None:

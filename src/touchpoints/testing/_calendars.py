@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._business import WEEKDAYS, BusinessCalendar
+from touchpoints._model import WEEKDAYS, BusinessCalendar
 from touchpoints.testing._arguments import _check_type
 
 _REGIONS: Final = ("DE", "DE-BY", "US", "US-CA", "GB", "FR", "JP", "AU-NSW")

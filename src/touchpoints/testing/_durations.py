@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._durations import AnchorExpression, Duration
+from touchpoints._model import AnchorExpression, Duration
 from touchpoints.testing._arguments import _as_duration, _check_type
 
 # Exact lengths in days, as Duration.approximate_days counts them (365.25 and 30.4375

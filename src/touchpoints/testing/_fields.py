@@ -10,7 +10,7 @@ from typing import Final
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._models import KNOWN_CHANNELS
+from touchpoints._model import KNOWN_CHANNELS
 
 _AWKWARD_PIECES: Final = (
     ",",

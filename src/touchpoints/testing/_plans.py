@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._durations import AnchorExpression, Duration
-from touchpoints._models import Plan, Rule
+from touchpoints._model import AnchorExpression, Duration, Plan, Rule
 from touchpoints.testing._arguments import _check_type
 from touchpoints.testing._durations import _durations, _expressions
 from touchpoints.testing._fields import _anchor_names, _slugs, _texts

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._durations import AnchorExpression, Duration
-from touchpoints._models import Rule
+from touchpoints._model import AnchorExpression, Duration, Rule
 from touchpoints.testing._arguments import _as_duration, _check_type
 from touchpoints.testing._durations import _ALL_UNITS, _durations, _expressions
 from touchpoints.testing._fields import _channels, _slugs, _sometimes, _tag_lists, _texts

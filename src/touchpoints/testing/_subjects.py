@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._models import Plan, Subject
+from touchpoints._model import Plan, Subject
 from touchpoints.testing._arguments import _check_type
 from touchpoints.testing._dates import _MAX_ANCHOR, _MIN_ANCHOR, anchor_dates
 from touchpoints.testing._fields import _anchor_names, _attribute_maps, _slugs, _sometimes, _texts

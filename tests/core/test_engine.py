@@ -24,7 +24,7 @@ from touchpoints import (
     schedule,
     schedule_many,
 )
-from touchpoints._engine import _CACHE_SIZE  # to be sure the cache overflows
+from touchpoints._core.cache import CACHE_SIZE as _CACHE_SIZE  # to be sure the cache overflows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

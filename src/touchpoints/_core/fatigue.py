@@ -1,4 +1,4 @@
-"""Contact fatigue: minimum spacing and frequency caps between one subject's contacts.
+"""Resolving contact fatigue: placing one subject's touch points so spacing and caps hold.
 
 When two touch points come too close, the one of lower priority (1 is the highest;
 on a tie, the one whose rule id sorts later, then the later occurrence) gives way: it merges into
@@ -20,29 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from touchpoints._model import Adjustment, Cap, Fatigue, day_label, day_of
+from touchpoints._core.outputs import Conflict
+from touchpoints._core.rows import Entry
+from touchpoints._model import Adjustment, Fatigue, day_label, day_of
 
-__all__ = ["Cap", "Conflict", "Fatigue", "resolve_fatigue"]
+__all__ = ["resolve_fatigue"]
 
 _MAX_DISPLACEMENTS: Final = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A touch point whose spacing or cap could not be met, and why.
-
-    >>> print(Conflict("check", 3, 1, "spacing of 7 days with 'service' #2 not met"))
-    rule 'check' #3: spacing of 7 days with 'service' #2 not met
-    """
-
-    rule_id: str
-    occurrence: int
-    term: int
-    reason: str
-
-    def __str__(self) -> str:
-        term = f" of term {self.term}" if self.term != 1 else ""
-        return f"rule {self.rule_id!r} #{self.occurrence}{term}: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -50,7 +34,7 @@ class _Item:
     """A touch point being placed: its entry and its current day."""
 
     n: int
-    entry: tuple[object, ...]
+    entry: Entry
     day: date
     channel: str
     priority: int
@@ -65,9 +49,7 @@ class _Item:
 
     @property
     def rule_id(self) -> str:
-        rule_id = self.entry[4].id  # type: ignore[attr-defined]
-        assert isinstance(rule_id, str)
-        return rule_id
+        return self.entry.rule.id
 
     def rank(self) -> tuple[int, str, int, int]:
         """Who gives way: the higher rank, that is the lower priority, then the rule id
@@ -82,15 +64,15 @@ class _Item:
 
 
 def resolve_fatigue(
-    entries: Sequence[tuple[object, ...]],
+    entries: Sequence[Entry],
     rules: Fatigue,
     *,
     is_open: Callable[[int, date], bool],
-) -> tuple[list[tuple[object, ...]], list[tuple[tuple[object, ...], str]], list[Conflict]]:
+) -> tuple[list[Entry], list[tuple[Entry, str]], list[Conflict]]:
     """Place ``entries`` so that ``rules`` hold.
 
-    ``entries`` are the engine's tuples ``(wall, rule position, term, occurrence, rule,
-    adjustments, done_on)``; ``is_open(rule position, day)`` says whether a rule may
+    ``entries`` are the engine's rows, their ``due`` a wall-clock value;
+    ``is_open(rule position, day)`` says whether a rule may
     land on a day. Returns the placed entries, the merged ones (each with a note), and
     the conflicts.
     """
@@ -98,7 +80,7 @@ def resolve_fatigue(
     queue = [item.key() for item in items]
     heapq.heapify(queue)
     accepted: list[_Item] = []
-    merged: list[tuple[tuple[object, ...], str]] = []
+    merged: list[tuple[Entry, str]] = []
     conflicts: list[Conflict] = []
     gone: set[int] = set()
     while queue:
@@ -144,32 +126,25 @@ def resolve_fatigue(
     return [_placed(item) for item in accepted], merged, conflicts
 
 
-def _item(n: int, entry: tuple[object, ...]) -> _Item:
+def _item(n: int, entry: Entry) -> _Item:
     wall, index, term, occurrence, rule, moves, done = entry
-    assert isinstance(wall, date)
-    assert isinstance(index, int)
-    assert isinstance(term, int)
-    assert isinstance(occurrence, int)
-    assert isinstance(moves, tuple)
-    day = day_of(wall)
     rescheduled = any(move.reason == "rescheduled" for move in moves)
     return _Item(
         n=n,
         entry=entry,
-        day=day,
-        channel=rule.channel,  # type: ignore[attr-defined]
-        priority=rule.priority,  # type: ignore[attr-defined]
+        day=day_of(wall),
+        channel=rule.channel,
+        priority=rule.priority,
         order=(index, term, occurrence),
         fixed=done is not None or rescheduled,
         moves=list(moves),
     )
 
 
-def _placed(item: _Item) -> tuple[object, ...]:
-    wall, index, term, occurrence, rule, _, done = item.entry
-    assert isinstance(wall, date)
+def _placed(item: _Item) -> Entry:
+    wall = item.entry.due
     moved = datetime.combine(item.day, wall.time()) if isinstance(wall, datetime) else item.day
-    return (moved, index, term, occurrence, rule, tuple(item.moves), done)
+    return item.entry._replace(due=moved, adjustments=tuple(item.moves))
 
 
 def _clash(

@@ -10,11 +10,15 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from touchpoints._business import BusinessCalendar
-from touchpoints._conditions import AttributeTest
-from touchpoints._durations import AnchorExpression, Duration
-from touchpoints._fatigue import Fatigue
-from touchpoints._models import Plan, Rule
+from touchpoints._model import (
+    AnchorExpression,
+    AttributeTest,
+    BusinessCalendar,
+    Duration,
+    Fatigue,
+    Plan,
+    Rule,
+)
 
 __all__ = ["explain_plan", "explain_rule", "one_line"]
 

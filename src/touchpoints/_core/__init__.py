@@ -1,0 +1,41 @@
+"""The pure engine: validated plans and subjects in, schedules and explanations out.
+
+No clock, no environment, no I/O. Other packages import the engine through this
+module. Its submodules, each building on the ones listed before it:
+
+- ``ids``: touch point ids, the compatibility promise behind updates in place.
+- ``outputs``: what scheduling returns (TouchPoint, Omission, Conflict, Schedule).
+- ``rows``: the engine's typed internal row and subject key.
+- ``cache``: the per-call cache.
+- ``arithmetic``: date arithmetic (anchors, shifts, rolls, window bounds).
+- ``series``: a rule's occurrences.
+- ``lifecycle``: history, missed touch points, stops and terms.
+- ``fatigue``: resolving spacing and caps.
+- ``entries``: one rule's touch points of one term.
+- ``engine``: schedule() and schedule_many(), the orchestrator.
+- ``explain``: plans in plain words.
+"""
+
+from __future__ import annotations
+
+from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
+from touchpoints._core.explain import explain_plan, explain_rule, one_line
+from touchpoints._core.fatigue import resolve_fatigue
+from touchpoints._core.ids import NAMESPACE, touch_point_id
+from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "NAMESPACE",
+    "Conflict",
+    "Omission",
+    "Schedule",
+    "TouchPoint",
+    "explain_plan",
+    "explain_rule",
+    "one_line",
+    "resolve_fatigue",
+    "schedule",
+    "schedule_many",
+    "touch_point_id",
+]
