@@ -457,7 +457,7 @@ def rrules(draw: st.DrawFn) -> str:
         parts.append(f"INTERVAL={interval}")
     plain_days = some(st.sampled_from(WEEKDAYS))
     # An INTERVAL with BYMONTH can meet the months or not depending on the start
-    # month (see the report on rules refused for one start month), so not here.
+    # month and touchpoints checks it from January only (issue 10), so not here.
     months = (interval in (None, 1) or frequency in ("WEEKLY", "DAILY")) and draw(st.booleans())
     if months:
         parts.append("BYMONTH=" + draw(some(st.integers(1, 12), 4)))
@@ -469,7 +469,7 @@ def rrules(draw: st.DrawFn) -> str:
             parts.append("BYMONTHDAY=" + draw(some(st.integers(-largest, largest).filter(bool))))
         elif kind == "nth-weekday":
             # Plain and numbered weekdays are not mixed: dateutil requires a day to
-            # match both (see the report), where RFC 5545 takes either.
+            # match both (issue 10), where RFC 5545 takes either.
             ordinal = draw(st.sampled_from(["", "1", "2", "3", "4", "-1", "-2"]))
             parts.append("BYDAY=" + draw(some(st.sampled_from(WEEKDAYS).map(ordinal.__add__))))
             if not ordinal and draw(st.booleans()):  # the first or last of the set

@@ -184,7 +184,7 @@ def test_every_reader_sees_each_event_as_scheduled(
 
 
 # vobject reads Casablanca's timed events after its Ramadan change of 2026 an hour
-# off (at +00 instead of +01); that case waits for its fix.
+# off (at +00 instead of +01); that case is left to issue 10.
 VOBJECT_CASES = [case for case in CASES if case.id != "timed-casablanca"]
 
 
