@@ -2,7 +2,7 @@
 
 Writes the same touch points two ways in one run: with touchpoints' streaming writer
 (``write_ical``) and with icalendar's own object API (``Event.new`` per touch point,
-then ``Calendar.to_ical``, which is what :func:`touchpoints.to_calendar` does). Prints
+then ``Calendar.to_ical``, which is what :func:`touchpoints.to_icalendar` does). Prints
 events per second for both, the ratio, and peak memory (tracemalloc) at 10k and 100k
 touch points, and checks that both produce the same bytes.
 
@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--baseline-max", type=int, default=20_000)
     args = parser.parse_args()
     plan = load_plan()
-    print(f"pid {os.getpid()}; plan {plan.id!r}, {len(plan.touchpoints)} rules")
+    print(f"pid {os.getpid()}; plan {plan.id!r}, {len(plan.rules)} rules")
 
     check = list(touch_points(plan, 2_000))
     sink = io.BytesIO()

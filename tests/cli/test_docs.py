@@ -58,9 +58,8 @@ class TestPlanReference:
     @pytest.mark.parametrize(
         ("model", "keys"),
         [
-            (Plan, [field.alias or name for name, field in Plan.model_fields.items()]),
-            (Rule, list(Rule.model_fields)),
-            (Subject, list(Subject.model_fields)),
+            (model, [field.alias or name for name, field in model.model_fields.items()])
+            for model in (Plan, Rule, Subject)
         ],
     )
     def test_every_key_of_every_model_is_listed(self, ext, model, keys):

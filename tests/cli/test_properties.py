@@ -14,8 +14,8 @@ from touchpoints.testing import plans, subjects
 def test_explain_has_one_line_per_rule(plan: Plan) -> None:
     lines = explain_plan(plan).splitlines()
     rule_lines = lines[lines.index("Touch points:") + 1 :]
-    assert len(rule_lines) == len(plan.touchpoints)
-    for line, rule in zip(rule_lines, plan.touchpoints, strict=True):
+    assert len(rule_lines) == len(plan.rules)
+    for line, rule in zip(rule_lines, plan.rules, strict=True):
         assert line == f"  {rule.id} [{rule.channel}] {explain_rule(rule)}"
         assert "\n" not in explain_rule(rule)
         assert explain_rule(rule).startswith(f"{' '.join(rule.title.split())}: ")

@@ -192,7 +192,7 @@ class TestOrder:
         self, plan: Plan, data: st.DataObject
     ) -> None:
         result = schedule(plan, data.draw(subjects(plan)))
-        position = {rule.id: index for index, rule in enumerate(plan.touchpoints)}
+        position = {rule.id: index for index, rule in enumerate(plan.rules)}
         keys = [(instant(tp.due), position[tp.rule_id], tp.occurrence) for tp in result]
         assert keys == sorted(keys)
         assert len(set(keys)) == len(keys)
@@ -200,7 +200,7 @@ class TestOrder:
     @given(plans(min_rules=2), st.data())
     def test_rule_order_only_changes_tie_order(self, plan: Plan, data: st.DataObject) -> None:
         subject = data.draw(subjects(plan))
-        order = data.draw(st.permutations(range(len(plan.touchpoints))))
+        order = data.draw(st.permutations(range(len(plan.rules))))
         dumped = plan.model_dump(mode="json")
         dumped["touchpoints"] = [dumped["touchpoints"][i] for i in order]
         shuffled = Plan.model_validate(dumped)
@@ -218,7 +218,7 @@ class TestNoDrift:
         subject = data.draw(subjects(plan))
         zone = zone_of(plan, subject)
         anchors = anchor_dates_of(plan, subject)
-        rules = {rule.id: rule for rule in plan.touchpoints}
+        rules = {rule.id: rule for rule in plan.rules}
         for tp in schedule(plan, subject):
             rule = rules[tp.rule_id]
             if rule.kind == "rrule":
@@ -237,7 +237,7 @@ class TestNoDrift:
         subject = data.draw(subjects(plan))
         zone = zone_of(plan, subject)
         anchors = anchor_dates_of(plan, subject)
-        rules = {rule.id: rule for rule in plan.touchpoints}
+        rules = {rule.id: rule for rule in plan.rules}
         for tp in schedule(plan, subject):
             rule = rules[tp.rule_id]
             if rule.rrule is None:
@@ -258,10 +258,10 @@ class TestNoDrift:
         result = schedule(plan, subject)
         if not anchors:  # every rule is optional and left out
             assert len(result) == 0
-            assert len(result.omitted) == len(plan.touchpoints)
+            assert len(result.omitted) == len(plan.rules)
             return
         horizon_end = min(anchors.values()) + delta(plan.horizon, 1)
-        for rule in plan.touchpoints:
+        for rule in plan.rules:
             numbers = [tp.occurrence for tp in result if tp.rule_id == rule.id]
             assert numbers == list(range(1, len(numbers) + 1))  # no window: from 1
             if rule.count is not None:
@@ -373,7 +373,7 @@ class TestWallClock:
         zone = zone_of(plan, subject)
         contact = plan.contact_time
         assert contact is not None
-        rules = {rule.id: rule for rule in plan.touchpoints}
+        rules = {rule.id: rule for rule in plan.rules}
         for tp in schedule(plan, subject):
             if has_time(rules[tp.rule_id]):
                 continue

@@ -82,7 +82,7 @@ class TestFormats:
         plan = parse_plan_text(text, format="yaml")
         assert list(plan.anchors) == ["on"]
         assert plan.subject_anchors() == ("yes",)
-        assert (plan.touchpoints[0].title, plan.touchpoints[0].optional) == ("no", True)
+        assert (plan.rules[0].title, plan.rules[0].optional) == ("no", True)
 
     def test_a_byte_order_mark_is_allowed(self, tmp_path: Path):
         path = tmp_path / "plan.yaml"
@@ -99,7 +99,7 @@ touchpoints:
     at: purchase + 1 week
 """
         plan = parse_plan_text(text, format="yaml")
-        assert [(r.id, r.owner, str(r.at)) for r in plan.touchpoints] == [
+        assert [(r.id, r.owner, str(r.at)) for r in plan.rules] == [
             ("a", "Sales team", "purchase"),
             ("b", "Sales team", "purchase + 1 week"),
         ]
@@ -268,4 +268,4 @@ class TestJsonSchema:
         rule = {"id": "a", "title": "A", "channel": "call", "at": "x", "priority": "high"}
         data = {**AFTER_SALES, "touchpoints": [rule]}
         jsonschema.validate(data, plan_json_schema(), cls=jsonschema.Draft202012Validator)
-        assert parse_plan(data).touchpoints[0].priority == 3
+        assert parse_plan(data).rules[0].priority == 3

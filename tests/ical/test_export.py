@@ -26,9 +26,9 @@ from touchpoints import (
     TemplateError,
     TouchpointsError,
     schedule,
-    to_calendar,
     to_ical,
     to_ical_by_owner,
+    to_icalendar,
     write_ical,
 )
 from touchpoints._ical.objects import build_calendar
@@ -491,7 +491,7 @@ class TestDeterminism:
                 "component": component,
                 "alarm": timedelta(minutes=-5),
             }
-            assert to_calendar(tps, options=ExportOptions(**options)).to_ical() == to_ical(
+            assert to_icalendar(tps, options=ExportOptions(**options)).to_ical() == to_ical(
                 tps, options=ExportOptions(**options)
             )
 

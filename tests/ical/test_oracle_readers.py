@@ -21,7 +21,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 import vobject  # type: ignore[import-untyped]
 from ical.calendar_stream import IcsCalendarStream
 
-from touchpoints import Subject, TouchPoint, parse_plan, schedule_many, to_ical
+from touchpoints import ExportOptions, Subject, TouchPoint, parse_plan, schedule_many, to_ical
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 Event = tuple[str, str, date, date]  # UID, summary, start, end
@@ -197,5 +197,5 @@ def test_vobject_sees_each_event_as_scheduled(
 
 def check(timed: bool, subjects: list[tuple[str, str, date]], reader: str) -> None:
     points = touch_points(timed, subjects)
-    data = to_ical(points, stamp=STAMP, alarm=timedelta(minutes=-15))
+    data = to_ical(points, options=ExportOptions(stamp=STAMP, alarm=timedelta(minutes=-15)))
     assert sorted(READERS[reader](data)) == expected(points)

@@ -25,8 +25,8 @@ from touchpoints import (
     TouchPoint,
     from_ical,
     schedule,
-    to_calendar,
     to_ical,
+    to_icalendar,
     update_ical,
     write_ical,
 )
@@ -113,7 +113,7 @@ def test_writer_bytes_equal_icalendar_serialisation(case: Any, options: dict[str
     _, touch_points, _ = case
     same_feed(
         to_ical(touch_points, options=ExportOptions(stamp=STAMP, **options)),
-        to_calendar(touch_points, options=ExportOptions(stamp=STAMP, **options)).to_ical(),
+        to_icalendar(touch_points, options=ExportOptions(stamp=STAMP, **options)).to_ical(),
     )
     out = io.BytesIO()
     write_ical(touch_points, out, options=ExportOptions(stamp=STAMP, **options))

@@ -20,8 +20,8 @@ from touchpoints import (
     dump_ical_state,
     load_ical_state,
     schedule,
-    to_calendar,
     to_ical,
+    to_icalendar,
     update_ical,
     write_ical,
 )
@@ -210,7 +210,7 @@ class TestRemoved:
             first.state,
             options=ExportOptions(stamp=FEB, removed="cancel"),
         )
-        calendar = to_calendar(
+        calendar = to_icalendar(
             tps(make_plan(count=2, title="New")),
             state=first.state,
             options=ExportOptions(stamp=FEB, removed="cancel"),
@@ -242,7 +242,7 @@ class TestRemoved:
         written = write_ical(
             tps(make_plan(count=2, title="New")), io.BytesIO(), options=options, state=frozen
         )
-        to_calendar(tps(make_plan(count=2, title="New")), options=options, state=frozen)
+        to_icalendar(tps(make_plan(count=2, title="New")), options=options, state=frozen)
         assert first.state == kept
         # The new state is returned, a new mapping: every revision moved on.
         assert second.state is not first.state

@@ -247,7 +247,7 @@ class TestLayers:
             Subject(
                 id="s",
                 anchors={"purchase": date(2026, 5, 2)},
-                calendar=BusinessCalendar(roll="preceding"),
+                business_calendar=BusinessCalendar(roll="preceding"),
             ),
         )
         assert {tp.rule_id: tp.due for tp in result} == {

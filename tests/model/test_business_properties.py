@@ -61,7 +61,7 @@ anchors = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))
 
 
 def open_days(plan: Plan) -> OpenDays:
-    return OpenDays.resolve([plan.calendar])
+    return OpenDays.resolve([plan.business_calendar])
 
 
 @given(plan=plans(), purchase=anchors)
@@ -69,7 +69,7 @@ def test_no_touch_point_on_a_closed_day_unless_kept(plan: Plan, purchase: date) 
     days = open_days(plan)
     for tp in schedule(plan, Subject(id="s", anchors={"purchase": purchase})):
         assert isinstance(tp.due, date)
-        if plan.calendar is not None and plan.calendar.roll == "keep":
+        if plan.business_calendar is not None and plan.business_calendar.roll == "keep":
             assert tp.due == tp.planned
         else:
             assert days.closed_because(tp.due) is None, tp.explain()
@@ -77,7 +77,7 @@ def test_no_touch_point_on_a_closed_day_unless_kept(plan: Plan, purchase: date) 
 
 @given(plan=plans(), purchase=anchors)
 def test_modified_following_never_leaves_the_month(plan: Plan, purchase: date) -> None:
-    calendar = (plan.calendar or BusinessCalendar()).model_dump(exclude_none=True)
+    calendar = (plan.business_calendar or BusinessCalendar()).model_dump(exclude_none=True)
     modified = Plan.model_validate(
         {**plan.model_dump(mode="json"), "calendar": {**calendar, "roll": "modified_following"}}
     )
@@ -87,7 +87,7 @@ def test_modified_following_never_leaves_the_month(plan: Plan, purchase: date) -
 
 @given(plan=plans(), purchase=anchors)
 def test_the_planned_dates_do_not_drift(plan: Plan, purchase: date) -> None:
-    series = plan.touchpoints[1]
+    series = plan.rules[1]
     assert series.every is not None
     for tp in schedule(plan, Subject(id="s", anchors={"purchase": purchase})):
         if tp.rule_id == "series":
@@ -130,7 +130,9 @@ def test_a_subjects_own_calendar_is_respected(calendar: BusinessCalendar, purcha
         }
     )
     days = OpenDays.resolve([calendar])
-    result = schedule(plan, Subject(id="s", anchors={"purchase": purchase}, calendar=calendar))
+    result = schedule(
+        plan, Subject(id="s", anchors={"purchase": purchase}, business_calendar=calendar)
+    )
     for tp in result:
         if calendar.roll != "keep":
             assert days.closed_because(tp.due) is None, tp.explain()

@@ -197,10 +197,8 @@ class TestInPlans:
         )
 
     def test_plan_accepts_text_and_iso(self) -> None:
-        assert self._plan(every="P90D", starting="purchase").touchpoints[0].every == Duration(
-            days=90
-        )
-        assert self._plan(at="purchase + P2W").touchpoints[0].at == AnchorExpression(
+        assert self._plan(every="P90D", starting="purchase").rules[0].every == Duration(days=90)
+        assert self._plan(at="purchase + P2W").rules[0].at == AnchorExpression(
             "purchase", Duration(weeks=2)
         )
 

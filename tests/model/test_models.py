@@ -62,7 +62,7 @@ class TestValidPlans:
             "Europe/Berlin",
         )
         assert plan.contact_time == time(10)
-        assert [r.kind for r in plan.touchpoints] == ["once", "every", "once", "once"]
+        assert [r.kind for r in plan.rules] == ["once", "every", "once", "once"]
         assert plan.subject_anchors() == ("purchase",)
         assert not plan.is_all_day
 
@@ -75,7 +75,7 @@ class TestValidPlans:
             True,
         )
         assert str(plan.horizon) == "5 years"
-        only = plan.touchpoints[0]
+        only = plan.rules[0]
         assert (only.priority, only.tags, only.optional, only.description) == (5, (), False, None)
 
     def test_plans_are_frozen(self) -> None:
@@ -88,11 +88,11 @@ class TestValidPlans:
     )
     def test_priority_words(self, word: str, number: int) -> None:
         plan = Plan.model_validate(plan_data(rule(at="purchase", priority=word)))
-        assert plan.touchpoints[0].priority == number
+        assert plan.rules[0].priority == number
 
     def test_custom_channel_words(self) -> None:
         plan = Plan.model_validate(plan_data(rule(at="purchase", channel="whatsapp")))
-        assert plan.touchpoints[0].channel == "whatsapp"
+        assert plan.rules[0].channel == "whatsapp"
 
 
 def _rejects(data: dict[str, Any], *fragments: str) -> None:
@@ -135,7 +135,7 @@ class TestPlanErrors:
 
     def test_until_may_equal_starting(self) -> None:
         data = plan_data(rule(every="1 week", starting="purchase", until="purchase"))
-        assert Plan.model_validate(data).touchpoints[0].until is not None
+        assert Plan.model_validate(data).rules[0].until is not None
 
     def test_until_on_another_anchor_is_checked_per_subject(self) -> None:
         # Different subject anchors: nothing to compare until a subject is known.

@@ -129,7 +129,7 @@ def test_a_version_bump_changes_nothing_and_a_title_edit_only_titles(
     retitled = plan.model_copy(
         update={
             "touchpoints": tuple(
-                rule.model_copy(update={"title": rule.title + "!"}) for rule in plan.touchpoints
+                rule.model_copy(update={"title": rule.title + "!"}) for rule in plan.rules
             )
         }
     )

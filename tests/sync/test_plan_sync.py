@@ -107,7 +107,7 @@ class TestCreateUpdateDelete:
     def test_an_empty_calendar_gets_one_resource_per_touch_point_named_after_its_uid(
         self,
     ) -> None:
-        decided = plan_sync([], exported(TPS), plan="after-sales")
+        decided = plan_sync([], exported(TPS), plan_id="after-sales")
 
         assert [r.href for r in decided.create] == sorted(f"{tp.id}.ics" for tp in TPS)
         assert all(r.etag is None for r in decided.create)
@@ -120,7 +120,7 @@ class TestCreateUpdateDelete:
         tp = next(schedule_many(PLAN, [ann]))
         original = to_ical([tp], options=ExportOptions(stamp=STAMP)).decode()
 
-        (resource,) = plan_sync([], exported([tp]), plan="after-sales").create
+        (resource,) = plan_sync([], exported([tp]), plan_id="after-sales").create
 
         added = [line for line in resource.data.split("\r\n") if line not in original.split("\r\n")]
         assert [line.split(":")[0] for line in added] == [
@@ -137,7 +137,7 @@ class TestCreateUpdateDelete:
         server = Server()
         sync(server, TPS)
 
-        again = plan_sync(server.listing(), exported(TPS), plan="after-sales")
+        again = plan_sync(server.listing(), exported(TPS), plan_id="after-sales")
 
         assert not again
         assert again.unchanged == tuple(sorted(tp.id for tp in TPS))
@@ -147,7 +147,7 @@ class TestCreateUpdateDelete:
         sync(server, TPS)
 
         again = plan_sync(
-            server.listing(), exported(TPS, STAMP + timedelta(days=30)), plan="after-sales"
+            server.listing(), exported(TPS, STAMP + timedelta(days=30)), plan_id="after-sales"
         )
 
         assert not again
@@ -157,7 +157,7 @@ class TestCreateUpdateDelete:
         sync(server, TPS)
         new = [retitled(TPS[0], "Check-up call"), *TPS[1:]]
 
-        decided = plan_sync(server.listing(), exported(new), plan="after-sales")
+        decided = plan_sync(server.listing(), exported(new), plan_id="after-sales")
 
         (update,) = decided.update
         assert update.href == f"/cal/{TPS[0].id}.ics"
@@ -169,7 +169,7 @@ class TestCreateUpdateDelete:
         server = Server()
         sync(server, TPS)
 
-        decided = plan_sync(server.listing(), exported(TPS[1:]), plan="after-sales")
+        decided = plan_sync(server.listing(), exported(TPS[1:]), plan_id="after-sales")
 
         (delete,) = decided.delete
         assert delete.href == f"/cal/{TPS[0].id}.ics"
@@ -188,7 +188,7 @@ class TestCreateUpdateDelete:
                 lines.append(line)
             server.store[href] = ("\n".join(lines), etag)
 
-        assert not plan_sync(server.listing(), exported(TPS), plan="after-sales")
+        assert not plan_sync(server.listing(), exported(TPS), plan_id="after-sales")
 
     def test_an_edit_made_in_a_calendar_app_is_kept_until_the_touch_point_changes(
         self,
@@ -198,9 +198,9 @@ class TestCreateUpdateDelete:
         ((href, (data, etag)),) = server.store.items()
         server.store[href] = (data.replace("SUMMARY:Check-up", "SUMMARY:Check-up (moved)"), etag)
 
-        assert not plan_sync(server.listing(), exported(TPS[:1]), plan="after-sales")
+        assert not plan_sync(server.listing(), exported(TPS[:1]), plan_id="after-sales")
         changed = plan_sync(
-            server.listing(), exported([retitled(TPS[0], "Call")]), plan="after-sales"
+            server.listing(), exported([retitled(TPS[0], "Call")]), plan_id="after-sales"
         )
         assert len(changed.update) == 1
 
@@ -210,7 +210,7 @@ class TestCreateUpdateDelete:
         ((_href, (data, _etag)),) = server.store.items()
         server.store["/cal/zz-copy.ics"] = (data, '"copy"')
 
-        decided = plan_sync(server.listing(), exported(TPS[:1]), plan="after-sales")
+        decided = plan_sync(server.listing(), exported(TPS[:1]), plan_id="after-sales")
 
         assert decided.unchanged == (TPS[0].id,)
         assert [r.href for r in decided.delete] == ["/cal/zz-copy.ics"]
@@ -226,11 +226,11 @@ class TestExportOptions:
         server = Server()
         events = [(tp, to_ical([tp], options=ExportOptions(stamp=STAMP, **options))) for tp in TPS]
 
-        server.apply(plan_sync([], events, plan="after-sales"))
+        server.apply(plan_sync([], events, plan_id="after-sales"))
 
         assert server.uids() == {tp.id for tp in TPS}
-        assert not plan_sync(server.listing(), events, plan="after-sales")
-        assert len(plan_sync(server.listing(), events[1:], plan="after-sales").delete) == 1
+        assert not plan_sync(server.listing(), events, plan_id="after-sales")
+        assert len(plan_sync(server.listing(), events[1:], plan_id="after-sales").delete) == 1
 
     def test_a_uid_inside_a_nested_component_is_not_the_events(self) -> None:
         text = to_ical([TPS[0]], options=ExportOptions(stamp=STAMP)).decode()
@@ -240,7 +240,7 @@ class TestExportOptions:
             "TRIGGER:-PT15M\r\nDESCRIPTION:x\r\nEND:VALARM\r\n",
         )
 
-        (resource,) = plan_sync([], [(TPS[0], nested)], plan="after-sales").create
+        (resource,) = plan_sync([], [(TPS[0], nested)], plan_id="after-sales").create
 
         assert resource.href == f"{TPS[0].id}.ics"
 
@@ -279,7 +279,7 @@ class TestWhatIsNeverTouched:
         server = Server()
         server.put("taken.ics", FOREIGN.format(uid=TPS[0].id))
 
-        decided = plan_sync(server.listing(), exported(TPS), plan="after-sales")
+        decided = plan_sync(server.listing(), exported(TPS), plan_id="after-sales")
 
         assert decided.conflicts == (TPS[0].id,)
         assert TPS[0].id not in {r.href.removesuffix(".ics") for r in decided.create}
@@ -294,7 +294,7 @@ class TestWhatIsNeverTouched:
         )
         server = Server()
         theirs = list(schedule_many(other, PEOPLE))
-        sync(server, theirs, plan="win-back")
+        sync(server, theirs, plan_id="win-back")
         sync(server, TPS)
 
         sync(server, [])
@@ -330,30 +330,30 @@ class TestWhatIsNeverTouched:
 class TestMistakes:
     def test_a_touch_point_of_another_plan_is_refused(self) -> None:
         with pytest.raises(SyncScopeError) as caught:
-            plan_sync([], exported(TPS), plan="win-back")
+            plan_sync([], exported(TPS), plan_id="win-back")
 
         assert caught.value.id == TPS[0].id
         assert "its plan is 'after-sales', but the sync is for plan 'win-back'" in str(caught.value)
 
     def test_a_touch_point_of_another_subject_is_refused(self) -> None:
         with pytest.raises(SyncScopeError, match="subject 'c2' is not among"):
-            plan_sync([], exported(TPS), plan="after-sales", subjects={"c1"})
+            plan_sync([], exported(TPS), plan_id="after-sales", subjects={"c1"})
 
     def test_a_touch_point_given_twice_is_refused(self) -> None:
         with pytest.raises(DuplicateTouchPointError):
-            plan_sync([], exported([TPS[0], TPS[0]]), plan="after-sales")
+            plan_sync([], exported([TPS[0], TPS[0]]), plan_id="after-sales")
 
     def test_an_export_without_an_event_is_refused(self) -> None:
         empty = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 
         with pytest.raises(ExportError, match="holds no event with a UID"):
-            plan_sync([], [(TPS[0], empty)], plan="after-sales")
+            plan_sync([], [(TPS[0], empty)], plan_id="after-sales")
 
     def test_an_export_with_a_truncated_event_is_refused(self) -> None:
         cut = to_ical([TPS[0]], options=ExportOptions(stamp=STAMP)).split(b"END:VEVENT")[0]
 
         with pytest.raises(ExportError, match="holds no complete event"):
-            plan_sync([], [(TPS[0], cut)], plan="after-sales")
+            plan_sync([], [(TPS[0], cut)], plan_id="after-sales")
 
 
 @st.composite
@@ -381,11 +381,11 @@ def test_syncing_converges_in_one_step_and_then_stays_put(
         for tp in subset(data, tps)
     ]
 
-    sync(server, first, plan=plan.id)
+    sync(server, first, plan_id=plan.id)
     assert server.uids() == {"dentist", *(tp.id for tp in first)}
-    decided = sync(server, second, plan=plan.id)
+    decided = sync(server, second, plan_id=plan.id)
 
     assert server.uids() == {"dentist", *(tp.id for tp in second)}
     gone = {tp.id for tp in first} - {tp.id for tp in second}
     assert {r.href for r in decided.delete} == {f"/cal/{uid}.ics" for uid in gone}
-    assert not plan_sync(server.listing(), exported(second), plan=plan.id)
+    assert not plan_sync(server.listing(), exported(second), plan_id=plan.id)

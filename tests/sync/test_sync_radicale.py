@@ -239,7 +239,7 @@ class TestWhatASyncNeverTouches:
         ours = touch_points(make_plan())
         theirs = touch_points(make_plan("win-back"))
         sync(calendar, ours)
-        sync(calendar, theirs, plan="win-back")
+        sync(calendar, theirs, plan_id="win-back")
 
         report = sync(calendar, [])
 
@@ -295,7 +295,7 @@ class TestWhatASyncNeverTouches:
         with pytest.raises(SyncScopeError, match="its plan is 'win-back'"):
             sync(calendar, tps)
         with pytest.raises(SyncScopeError, match="not among the sync's subjects"):
-            sync(calendar, tps, plan="win-back", subjects={"cust-1"})
+            sync(calendar, tps, plan_id="win-back", subjects={"cust-1"})
 
         assert requests_sent.methods == []
 
@@ -336,7 +336,7 @@ class TestFailures:
     ) -> None:
         put_foreign(radicale, calendar, "lunch-with-bob", "Lunch with Bob")
         theirs = touch_points(make_plan("win-back"))
-        sync(calendar, theirs, plan="win-back")
+        sync(calendar, theirs, plan_id="win-back")
         sync(calendar, touch_points(make_plan()))
         new = touch_points(make_plan(service={"count": 1}, renewal={"title": "Renewal talk"}))
         # Per customer: the renewal and the remaining service visit are updated (the

@@ -120,7 +120,7 @@ class TestRules:
         plan = Plan.model_validate(
             {"plan": "p", "contact_time": "10:00", "touchpoints": [rule.model_dump(mode="json")]}
         )
-        assert plan.touchpoints[0] == rule
+        assert plan.rules[0] == rule
 
     @pytest.mark.parametrize("piece", [",", ";", "\\", "\n", "😀"])
     def test_awkward_text_comes_out(self, piece: str) -> None:
@@ -151,7 +151,7 @@ class TestPlansAndSubjects:
     @given(plans(all_day=True, min_rules=2, max_rules=3))
     def test_plan_options(self, plan: Plan) -> None:
         assert plan.is_all_day
-        assert 2 <= len(plan.touchpoints) <= 3
+        assert 2 <= len(plan.rules) <= 3
 
     @given(plans(anchors=("delivery", "purchase")), st.data())
     def test_subjects_have_every_anchor_the_plan_needs(
@@ -160,7 +160,7 @@ class TestPlansAndSubjects:
         subject = data.draw(subjects(plan))
         required = {
             plan.root_anchor(name)[0]
-            for rule in plan.touchpoints
+            for rule in plan.rules
             if not rule.optional
             for name in rule.anchors()
         }
@@ -169,7 +169,7 @@ class TestPlansAndSubjects:
         if not plan.is_all_day:
             assert subject.timezone or plan.timezone
         result = schedule(plan, subject)  # never a missing anchor or zone
-        assert len(result) <= 60 * len(plan.touchpoints)
+        assert len(result) <= 60 * len(plan.rules)
 
     def test_omissions_come_out(self) -> None:
         plan = Plan.model_validate(

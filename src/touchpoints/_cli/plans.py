@@ -46,7 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
             failed += 1
             print(format_problems(error.problems, source=error.source or path), file=sys.stderr)
             continue
-        rules = len(plan.touchpoints)
+        rules = len(plan.rules)
         print(f"{path}: valid, plan {plan.id!r} with {rules} rule{'s' if rules != 1 else ''}")
     if failed:
         files = len(args.plans)

@@ -185,12 +185,12 @@ class _Engine:
         names: dict[str, None] = dict.fromkeys(plan.subject_anchors())
         names.update(dict.fromkeys(plan.anchors))
         self._names = tuple(names)
-        windows = [plan.channels.get(rule.channel) for rule in plan.touchpoints]
+        windows = [plan.channels.get(rule.channel) for rule in plan.rules]
         self._times = tuple(
             rule.contact_time
             or (window.contact_time if window is not None else None)
             or plan.contact_time
-            for rule, window in zip(plan.touchpoints, windows, strict=True)
+            for rule, window in zip(plan.rules, windows, strict=True)
         )
         self._weekdays: tuple[tuple[Weekday, ...] | None, ...] = tuple(
             window.weekdays if window is not None else None for window in windows
@@ -198,12 +198,14 @@ class _Engine:
         # Touch points move off closed days only where some calendar or channel
         # window is set (a subject's own calendar turns it on for that subject).
         self._rolls = tuple(
-            plan.calendar is not None or rule.calendar is not None or weekdays is not None
-            for rule, weekdays in zip(plan.touchpoints, self._weekdays, strict=True)
+            plan.business_calendar is not None
+            or rule.business_calendar is not None
+            or weekdays is not None
+            for rule, weekdays in zip(plan.rules, self._weekdays, strict=True)
         )
         self._calendars: dict[tuple[int, BusinessCalendar | None], OpenDays] = {}
         # Only the attributes some condition reads are part of a subject's key.
-        self._attributes = tuple(sorted({name for rule in plan.touchpoints for name in rule.when}))
+        self._attributes = tuple(sorted({name for rule in plan.rules for name in rule.when}))
 
     def schedule(self, subject: Subject) -> Schedule:
         computed = self.compute(subject.id, self.key(subject), {})
@@ -236,7 +238,7 @@ class _Engine:
         attributes = subject.attributes
         stage = StageKey(
             tuple(values),
-            subject.calendar,
+            subject.business_calendar,
             subject.history,
             renewals,
             tuple((name in attributes, attributes.get(name)) for name in self._attributes),
@@ -293,7 +295,7 @@ class _Engine:
 
     def _first_stage(self, subject_id: str, zone: ZoneInfo, key: StageKey) -> Computed:
         plan = self._plan
-        subject_calendar = key.calendar
+        subject_calendar = key.business_calendar
         attributes = {
             name: value
             for name, (present, value) in zip(self._attributes, key.attributes, strict=True)
@@ -332,11 +334,11 @@ class _Engine:
             events=events_by_rule(key.history),
             subject_calendar=subject_calendar,
         )
-        known = {rule.id for rule in plan.touchpoints}
+        known = {rule.id for rule in plan.rules}
         for rule_id in sorted({rule_id for rule_id, _ in run.events} - known):
             reason = "has history but is not in the plan; its events are ignored"
             run.omitted.append(Omission(rule_id, reason=reason))
-        for index, rule in enumerate(plan.touchpoints):
+        for index, rule in enumerate(plan.rules):
             if rule.when:
                 failed = failed_condition(rule.when, attributes)
                 if failed is not None:
@@ -400,8 +402,8 @@ class _Engine:
         days = self._calendars.get(key)
         if days is None:
             plan = self._plan
-            rule_calendar = plan.touchpoints[index].calendar if index >= 0 else None
-            days = OpenDays.resolve((rule_calendar, subject_calendar, plan.calendar))
+            rule_calendar = plan.rules[index].business_calendar if index >= 0 else None
+            days = OpenDays.resolve((rule_calendar, subject_calendar, plan.business_calendar))
             if index >= 0:
                 days = days.with_weekdays(self._weekdays[index])
             remember(self._calendars, key, days)  # subjects' own calendars vary

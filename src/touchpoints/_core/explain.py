@@ -300,8 +300,8 @@ def explain_rule(rule: Rule) -> str:
             timing += "; each one counted from when the previous one was completed"
     if rule.contact_time is not None:
         timing += f", at {rule.contact_time.isoformat(timespec='minutes')}"
-    if rule.calendar is not None:
-        timing += f" (business days: {_calendar_words(rule.calendar)})"
+    if rule.business_calendar is not None:
+        timing += f" (business days: {_calendar_words(rule.business_calendar)})"
     if rule.missed is not None:
         timing += f"; missed ones {_MISSED_WORDS[rule.missed]}"
     if rule.when:
@@ -377,8 +377,8 @@ def explain_plan(plan: Plan) -> str:
             f"Missed touch points (due before the 'as of' date, no history): "
             f"{_MISSED_WORDS[plan.missed]}"
         )
-    if plan.calendar is not None:
-        lines.append(f"Business days: {_calendar_words(plan.calendar)}")
+    if plan.business_calendar is not None:
+        lines.append(f"Business days: {_calendar_words(plan.business_calendar)}")
     if plan.fatigue is not None and (words := _fatigue_words(plan.fatigue)):
         lines.append(f"Contact fatigue: {'; '.join(words)}")
     for channel, window in plan.channels.items():
@@ -392,7 +392,7 @@ def explain_plan(plan: Plan) -> str:
         f"Without a window: touch points up to {plan.horizon} after the subject's earliest anchor"
     )
     lines.append("Touch points:")
-    lines.extend(f"  {rule.id} [{rule.channel}] {explain_rule(rule)}" for rule in plan.touchpoints)
+    lines.extend(f"  {rule.id} [{rule.channel}] {explain_rule(rule)}" for rule in plan.rules)
     return "\n".join(lines)
 
 

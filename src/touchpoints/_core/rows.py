@@ -50,7 +50,7 @@ class StageKey(NamedTuple):
     """
 
     anchors: tuple[date | None, ...]
-    calendar: BusinessCalendar | None
+    business_calendar: BusinessCalendar | None
     history: tuple[HistoryEvent, ...]
     renewals: tuple[date, ...]
     attributes: tuple[tuple[bool, AttributeValue], ...]

@@ -190,7 +190,7 @@ def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Pla
     ... touchpoints:
     ...   - {id: call, title: Welcome call, channel: call, at: purchase + 3 days}
     ... ''', format="yaml")
-    >>> plan.id, str(plan.contact_time), str(plan.touchpoints[0].at)
+    >>> plan.id, str(plan.contact_time), str(plan.rules[0].at)
     ('welcome', '10:00:00', 'purchase + 3 days')
     >>> parse_plan_text('plan: welcome\\ntouchpoints:\\n  - {id: call, title: Hi, channel: call,'
     ...                 ' every: 0 days, starting: purchase}\\n', format="yaml", source="w.yaml")

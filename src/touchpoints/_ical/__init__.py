@@ -4,7 +4,7 @@ The only package that imports :mod:`icalendar`; this module is its interface. Ev
 export takes one :class:`ExportOptions`. There are two ways to write a feed that produce
 the same bytes:
 
-- :func:`to_calendar` builds :class:`icalendar.Calendar` objects with icalendar's own
+- :func:`to_icalendar` builds :class:`icalendar.Calendar` objects with icalendar's own
   API (``Event.new`` and friends), for hosts that want to post-process them;
 - :func:`write_ical` (and :func:`to_ical` and :func:`update_ical` on top of it) is a
   streaming writer that formats, escapes and folds content lines itself, the way
@@ -52,7 +52,7 @@ from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
 from touchpoints._ical.vtimezone import vtimezone_text
 from touchpoints._ical.writer import BinaryWriter
 from touchpoints._ical.export import to_ical, to_ical_by_owner, update_ical, write_ical
-from touchpoints._ical.objects import to_calendar
+from touchpoints._ical.objects import to_icalendar
 from touchpoints._ical.reader import from_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
 # isort: on
@@ -70,9 +70,9 @@ __all__ = [
     "dump_ical_state",
     "from_ical",
     "load_ical_state",
-    "to_calendar",
     "to_ical",
     "to_ical_by_owner",
+    "to_icalendar",
     "unfold",
     "update_ical",
     "vtimezone_text",

@@ -1,6 +1,6 @@
 """The reference path: the feed built with icalendar's own object API.
 
-:func:`to_calendar` gives an :class:`icalendar.Calendar` whose ``to_ical()`` is
+:func:`to_icalendar` gives an :class:`icalendar.Calendar` whose ``to_ical()`` is
 byte for byte what the streaming writer writes, for hosts that want to post-process a
 feed with icalendar. It is much slower than the streaming writer, and the tests use it
 to check that writer against icalendar's serialiser.
@@ -30,10 +30,10 @@ from touchpoints._ical.revisions import Revision
 from touchpoints._ical.vtimezone import vtimezone
 from touchpoints._ical.writer import revised_state, zone_ranges
 
-__all__ = ["build_calendar", "to_calendar"]
+__all__ = ["build_calendar", "to_icalendar"]
 
 
-def to_calendar(
+def to_icalendar(
     touch_points: Iterable[TouchPoint],
     *,
     options: ExportOptions,
@@ -54,7 +54,7 @@ def to_calendar(
     ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
     >>> tps = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
     >>> options = ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))
-    >>> calendar = to_calendar(tps, options=options)
+    >>> calendar = to_icalendar(tps, options=options)
     >>> [event.start for event in calendar.events]
     [datetime.date(2026, 1, 15)]
     >>> calendar.to_ical() == to_ical(tps, options=options)
@@ -70,7 +70,7 @@ def build_calendar(
     *,
     timezones_last: bool = False,
 ) -> Calendar:
-    """:func:`to_calendar`, with the ``VTIMEZONE`` components after the events when
+    """:func:`to_icalendar`, with the ``VTIMEZONE`` components after the events when
     ``timezones_last`` is true: then ``to_ical()`` equals what
     :func:`~touchpoints.write_ical` writes."""
     resolved = resolve(options)

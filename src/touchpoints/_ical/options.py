@@ -54,7 +54,7 @@ class ExportOptions:
 
     :func:`~touchpoints.to_ical`, :func:`~touchpoints.write_ical`,
     :func:`~touchpoints.update_ical`, :func:`~touchpoints.to_ical_by_owner`,
-    :func:`~touchpoints.to_calendar` and :func:`~touchpoints.sync_caldav` all take it.
+    :func:`~touchpoints.to_icalendar` and :func:`~touchpoints.sync_caldav` all take it.
     Use :func:`dataclasses.replace` for a variant.
 
     Attributes:

@@ -122,8 +122,9 @@ class Plan(Frozen):
         default_factory=dict,
         description="Anchors derived from other anchors, such as 'purchase + 3 years'.",
     )
-    calendar: BusinessCalendar | None = Field(
+    business_calendar: BusinessCalendar | None = Field(
         default=None,
+        alias="calendar",
         description=(
             "Working days, public holidays, closed dates and what to do with touch points "
             "that fall on a closed day. Without it, no touch point is moved."
@@ -162,7 +163,12 @@ class Plan(Frozen):
         default_factory=dict,
         description="Contact windows per channel: a time of day and the weekdays it is used on.",
     )
-    touchpoints: tuple[Rule, ...] = Field(min_length=1, max_length=1_000)
+    rules: tuple[Rule, ...] = Field(
+        alias="touchpoints",
+        min_length=1,
+        max_length=1_000,
+        description="The plan's rules: what contact to make, and when.",
+    )
 
     @property
     def is_all_day(self) -> bool:
@@ -181,7 +187,7 @@ class Plan(Frozen):
         used.update(dict.fromkeys(self.stop))
         if self.term is not None:
             used[self.term.starts] = None
-        for rule in self.touchpoints:
+        for rule in self.rules:
             used.update(dict.fromkeys(rule.anchors()))
         return tuple(name for name in used if name not in self.anchors)
 
@@ -248,7 +254,7 @@ class Plan(Frozen):
     def _check_rule_ids(self) -> list[_PlanProblem]:
         problems: list[_PlanProblem] = []
         seen: dict[str, int] = {}
-        for index, rule in enumerate(self.touchpoints):
+        for index, rule in enumerate(self.rules):
             if rule.id in seen:
                 problems.append(
                     (
@@ -267,7 +273,7 @@ class Plan(Frozen):
         untimed = "a plan without 'contact_time' is all-day: set the plan's 'contact_time' first"
         problems: list[_PlanProblem] = [
             (("touchpoints", index, "contact_time"), f"{untimed}, such as '10:00'")
-            for index, rule in enumerate(self.touchpoints)
+            for index, rule in enumerate(self.rules)
             if rule.contact_time is not None
         ]
         problems += [
@@ -281,13 +287,13 @@ class Plan(Frozen):
                 f"touch point {rule.id!r} uses hours or minutes, which need a time of "
                 "day: set the plan's 'contact_time', such as '10:00'",
             )
-            for index, rule in enumerate(self.touchpoints)
+            for index, rule in enumerate(self.rules)
             if any(duration.has_time for duration in rule.durations())
         ]
 
     def _check_until_after_starting(self) -> list[_PlanProblem]:
         problems: list[_PlanProblem] = []
-        for index, rule in enumerate(self.touchpoints):
+        for index, rule in enumerate(self.rules):
             if rule.starting is None or rule.until is None:
                 continue
             start_root, start_chain = self.root_anchor(rule.starting.anchor)

@@ -93,8 +93,9 @@ class Rule(Frozen):
         default=None,
         description="Local time of day for this rule, overriding the channel's and the plan's.",
     )
-    calendar: BusinessCalendar | None = Field(
+    business_calendar: BusinessCalendar | None = Field(
         default=None,
+        alias="calendar",
         description="Business-day settings for this rule, overriding the subject's and the plan's.",
     )
     when: Mapping[Annotated[str, Field(min_length=1, max_length=200)], Condition] = Field(

@@ -86,7 +86,7 @@ class Subject(Frozen):
         anchors: named dates, such as ``purchase``; a datetime counts as its local
             date in the subject's zone.
         attributes: a flat mapping of the host application's own data.
-        calendar: the subject's own business-day settings (such as the public
+        business_calendar: the subject's own business-day settings (such as the public
             holidays of its region), overriding the plan's; a rule's own win over it.
         history: what actually happened to its touch points.
         renewals: the days its contract was renewed; each starts a new term of a
@@ -105,6 +105,6 @@ class Subject(Frozen):
     attributes: Mapping[Annotated[str, Field(min_length=1, max_length=200)], AttributeValue] = (
         Field(default_factory=dict)
     )
-    calendar: BusinessCalendar | None = None
+    business_calendar: BusinessCalendar | None = Field(default=None, alias="calendar")
     history: tuple[HistoryEvent, ...] = Field(default=(), max_length=100_000)
     renewals: tuple[AnchorValue, ...] = Field(default=(), max_length=1_000)

@@ -78,7 +78,7 @@ def sync_caldav(
     calendar_url: str,
     touch_points: Iterable[TouchPoint],
     *,
-    plan: str,
+    plan_id: str,
     options: ExportOptions,
     subjects: Collection[str] | None = None,
     partition: str = "",
@@ -106,7 +106,7 @@ def sync_caldav(
             (``https://user:secret@host/...``) are used and then dropped from it.
         touch_points: the plan's schedule: every touch point the calendar should hold
             within the sync's scope.
-        plan: the plan id.
+        plan_id: the plan id.
         options: how to export each touch point (:class:`~touchpoints.ExportOptions`);
             its ``stamp`` is the DTSTAMP, the time the schedule was last revised.
         subjects: the subject ids the sync is responsible for; None for all.
@@ -139,7 +139,7 @@ def sync_caldav(
     >>> other = Plan.model_validate({"plan": "other", "touchpoints": [
     ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"}]})
     >>> tps = schedule(other, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
-    >>> sync_caldav("https://cal.example.com/dav/team/visits/", tps, plan="after-sales",
+    >>> sync_caldav("https://cal.example.com/dav/team/visits/", tps, plan_id="after-sales",
     ...             options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=timezone.utc)))
     Traceback (most recent call last):
     ...
@@ -152,7 +152,7 @@ def sync_caldav(
         raise ImportError(
             "CalDAV sync needs the 'caldav' package: pip install 'touchpoints[caldav]'"
         ) from None
-    scope = Scope(plan, None if subjects is None else frozenset(subjects), partition)
+    scope = Scope(plan_id, None if subjects is None else frozenset(subjects), partition)
 
     def export(tp: TouchPoint) -> bytes | str:
         scope.check(tp)  # before exporting, so that a stray touch point gets this error
@@ -184,7 +184,7 @@ def sync_caldav(
         unchanged=decided.unchanged,
         conflicts=decided.conflicts,
     )
-    log.info("CalDAV sync%s of plan %r to %s: %s", " (dry run)" * dry_run, plan, url, report)
+    log.info("CalDAV sync%s of plan %r to %s: %s", " (dry run)" * dry_run, plan_id, url, report)
     return report
 
 
@@ -262,13 +262,13 @@ def _list(client: DAVClient, url: str, secrets: tuple[str, ...]) -> list[Calenda
     return resources
 
 
-def _apply(client: DAVClient, url: str, plan: SyncPlan, secrets: tuple[str, ...]) -> None:
+def _apply(client: DAVClient, url: str, changes: SyncPlan, secrets: tuple[str, ...]) -> None:
     from caldav.lib.error import DAVError
 
     steps: list[tuple[str, str, CalendarResource]] = [
-        *(("PUT", "creating", r) for r in plan.create),
-        *(("PUT", "updating", r) for r in plan.update),
-        *(("DELETE", "deleting", r) for r in plan.delete),
+        *(("PUT", "creating", r) for r in changes.create),
+        *(("PUT", "updating", r) for r in changes.update),
+        *(("DELETE", "deleting", r) for r in changes.delete),
     ]
     for done, (method, verb, resource) in enumerate(steps):
         target = urljoin(url, resource.href)

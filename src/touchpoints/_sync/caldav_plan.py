@@ -73,7 +73,7 @@ class SyncPlan:
         conflicts: UIDs held by a resource touchpoints did not write; such a touch
             point is left out rather than overwrite someone else's event.
 
-    >>> plan = plan_sync([], [], plan="after-sales")
+    >>> plan = plan_sync([], [], plan_id="after-sales")
     >>> bool(plan), len(plan)
     (False, 0)
     """
@@ -156,7 +156,7 @@ def plan_sync(
     remote: Iterable[CalendarResource],
     events: Iterable[tuple[TouchPoint, bytes | str]],
     *,
-    plan: str,
+    plan_id: str,
     subjects: Collection[str] | None = None,
     partition: str = "",
 ) -> SyncPlan:
@@ -177,7 +177,7 @@ def plan_sync(
         remote: the calendar's resources as the server lists them.
         events: each touch point with its exported single-event calendar, such as
             ``(tp, to_ical([tp], options=ExportOptions(stamp=...)))``.
-        plan: the plan id; every touch point must come from this plan.
+        plan_id: the plan id; every touch point must come from this plan.
         subjects: the subject ids the sync is responsible for; None for every subject
             of the plan. Events of other subjects are never deleted.
         partition: a label that splits one plan's events in one calendar further, such
@@ -192,10 +192,10 @@ def plan_sync(
         DuplicateTouchPointError: two events share a UID.
         ExportError: an exported calendar holds no complete event with a UID.
 
-    >>> plan_sync([], [], plan="after-sales")
+    >>> plan_sync([], [], plan_id="after-sales")
     SyncPlan(create=(), update=(), delete=(), unchanged=(), conflicts=())
     """
-    scope = Scope(plan, None if subjects is None else frozenset(subjects), partition)
+    scope = Scope(plan_id, None if subjects is None else frozenset(subjects), partition)
     return decide(remote, outgoing(events, scope), scope)
 
 

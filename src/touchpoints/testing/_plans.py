@@ -103,7 +103,7 @@ def plans(
     >>> @steady
     ... @given(plans(all_day=False, max_rules=2, anchors=("purchase", "delivery")))
     ... def test_timed_plans(plan):
-    ...     assert not plan.is_all_day and len(plan.touchpoints) <= 2
+    ...     assert not plan.is_all_day and len(plan.rules) <= 2
     ...     assert set(plan.subject_anchors()) <= {"purchase", "delivery"}
     >>> test_timed_plans()
     """

@@ -33,7 +33,7 @@ def _anchor_values(
 def _required_anchors(plan: Plan) -> set[str]:
     """The subject anchors without which scheduling fails: those that rules which
     are not optional depend on, directly or through derived anchors."""
-    uses = [name for rule in plan.touchpoints if not rule.optional for name in rule.anchors()]
+    uses = [name for rule in plan.rules if not rule.optional for name in rule.anchors()]
     term = getattr(plan, "term", None)
     if term is not None:
         uses.append(term.starts)
