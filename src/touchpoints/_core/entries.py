@@ -81,6 +81,7 @@ def rule_entries(
     floor = max(mine, default=0)
     missed_policy = rule.missed or plan.missed
     missed: list[Entry] = []
+    new = tuple.__new__
     seek, stop, horizon = _search_bounds(run, rolls)
     walls = occurrences(rule, term.anchor, time_of_day, seek, days, rebase, horizon)
     for occurrence, planned in walls:
@@ -109,7 +110,11 @@ def rule_entries(
             if occurrence > floor:
                 break
             continue
-        entry = Entry(wall, index, term.number, occurrence, rule, moves, completed.get(occurrence))
+        # tuple.__new__ skips the named tuple's Python-level constructor: this runs
+        # for every touch point.
+        entry: Entry = new(
+            Entry, (wall, index, term.number, occurrence, rule, moves, completed.get(occurrence))
+        )
         overdue = event is None and run.as_of is not None and point < run.as_of
         if overdue and missed_policy != "catch_up":
             missed.append(entry)
