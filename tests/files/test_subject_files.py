@@ -234,7 +234,9 @@ class TestYamlAndJson:
             "line 3, column 23, [0].anchors.purchase: expected a date like '2026-01-15', "
             "found the text '15.01.2026'",
             "line 5, column 3, [1].colour: unknown key 'colour'; the keys allowed here are: "
-            + ", ".join(sorted(Subject.model_fields)),
+            + ", ".join(
+                sorted(field.alias or name for name, field in Subject.model_fields.items())
+            ),
             "line 7, column 22, [2].attributes.tags: an attribute is text, a number, true "
             "or false, or empty; found a list",
         ]

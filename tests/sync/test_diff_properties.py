@@ -128,7 +128,7 @@ def test_a_version_bump_changes_nothing_and_a_title_edit_only_titles(
     bumped = plan.model_copy(update={"version": plan.version + 1})
     retitled = plan.model_copy(
         update={
-            "touchpoints": tuple(
+            "rules": tuple(
                 rule.model_copy(update={"title": rule.title + "!"}) for rule in plan.rules
             )
         }

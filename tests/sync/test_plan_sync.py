@@ -94,7 +94,7 @@ class Server:
 
 
 def sync(server: Server, tps: Iterable[TouchPoint], **options: Any) -> SyncPlan:
-    options.setdefault("plan", "after-sales")
+    options.setdefault("plan_id", "after-sales")
     decided = plan_sync(server.listing(), exported(tps), **options)
     server.apply(decided)
     return decided

@@ -97,7 +97,7 @@ def put_foreign(server: Radicale, url: str, uid: str, summary: str, extra: str =
 
 
 def sync(url: str, tps: Iterable[TouchPoint], **options: Any) -> SyncReport:
-    options.setdefault("plan", "after-sales")
+    options.setdefault("plan_id", "after-sales")
     options.setdefault("options", ExportOptions(stamp=STAMP))
     return sync_caldav(url, tps, **options)
 
