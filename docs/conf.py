@@ -34,7 +34,7 @@ nitpicky = True
 nitpick_ignore_regex = [
     (
         r"py:.*",
-        r"(datetime|collections\.abc|typing|typing_extensions|zoneinfo|uuid|argparse|io|os"
+        r"(datetime|dataclasses|collections\.abc|typing|typing_extensions|zoneinfo|uuid|argparse|io|os"
         r"|pydantic|pydantic_core|annotated_types|dateutil|hypothesis|icalendar|caldav"
         r"|requests|niquests|httpx)(\..*)?",
     ),
@@ -44,7 +44,7 @@ nitpick_ignore_regex = [
         r"|BinaryIO|SearchStrategy)",
     ),
     # Internal protocol in a public signature: any object with write(bytes).
-    (r"py:class", r"touchpoints\._ical\.BinaryWriter"),
+    (r"py:class", r"touchpoints\._ical\.(writer\.)?BinaryWriter"),
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist"]

@@ -7,7 +7,7 @@
   parser.
 
 It also resolves references written against the private modules that public names
-are defined in (``touchpoints._models.Plan``) to the public names (``touchpoints.Plan``),
+are defined in (``touchpoints._model.plan.Plan``) to the public names (``touchpoints.Plan``),
 as type hints in signatures name the defining module.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import importlib
 import inspect
 import io
 import json
@@ -317,7 +318,35 @@ class CliCommands(SphinxDirective):
         return sections
 
 
-_PRIVATE_PATH = re.compile(r"touchpoints\._[a-z_]+\.(?P<name>[A-Za-z_][A-Za-z0-9_.]*)")
+_PRIVATE_PATH = re.compile(
+    r"touchpoints(?:\.[a-z_][a-z0-9_]*)*?\._[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*?"
+    r"\.(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)"
+)
+
+
+def public_name(path: str) -> str | None:
+    """The public name of a path through private modules, or None.
+
+    The modules are the longest importable prefix; what follows is the name.
+
+    >>> public_name("touchpoints._model.plan.Plan")
+    'Plan'
+    >>> public_name("touchpoints._core.engine.schedule")
+    'schedule'
+    >>> public_name("touchpoints._model.plan.Plan.rules")
+    'Plan.rules'
+    >>> public_name("touchpoints.Plan") is None
+    True
+    """
+    if _PRIVATE_PATH.fullmatch(path) is None:
+        return None
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+            return ".".join(parts[cut:])
+    return None
 
 
 def resolve_private_paths(
@@ -326,11 +355,11 @@ def resolve_private_paths(
     """Resolve ``touchpoints._module.Name`` to the documented ``touchpoints.Name``."""
     if node.get("refdomain") != "py":
         return None
-    match = _PRIVATE_PATH.fullmatch(node.get("reftarget", ""))
-    if match is None:
+    name = public_name(node.get("reftarget", ""))
+    if name is None:
         return None
     domain = env.get_domain("py")
-    target = f"touchpoints.{match['name']}"
+    target = f"touchpoints.{name}"
     builder = app.builder
     for role in ("class", "obj", "data", "func", "exc", "attr", "meth"):
         resolved = domain.resolve_xref(
@@ -410,7 +439,21 @@ def fill_constant_docstrings(
     lines.extend(docs[("", short)])
 
 
+def read_hints_where_defined(app: Sphinx) -> None:
+    """Give public names back their defining module for the build.
+
+    The package reports ``touchpoints`` as the module of its public names, but
+    autodoc evaluates type hints in the namespace of ``__module__``, where the
+    private aliases they use (``TimeZoneName``, ``Slug`` ...) are not defined.
+    """
+    import touchpoints
+
+    for name, module in touchpoints._DEFINED_IN.items():
+        getattr(touchpoints, name).__module__ = module
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", read_hints_where_defined)
     app.add_directive("plan-fields", PlanFields)
     app.add_directive("plan-other-models", PlanOtherModels)
     app.add_directive("cli-help", CliHelp)

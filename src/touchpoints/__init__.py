@@ -155,3 +155,14 @@ __all__ = [
     "update_ical",
     "write_ical",
 ]
+
+# Public names report the package as their home, so that tracebacks, reprs and the
+# reference say ``touchpoints.PlanError``, not the private module that defines it.
+# Where each is defined stays known (the documentation reads type hints there).
+_DEFINED_IN: dict[str, str] = {}
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) or callable(_value):
+        _DEFINED_IN[_name] = _value.__module__
+        _value.__module__ = __name__
+del _name, _value

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.plans import AFTER_SALES
 
 from touchpoints import (
     DEFAULT_LIMIT,
@@ -47,39 +48,6 @@ def subject(purchase: date | datetime | None = None, **fields: Any) -> Subject:
 
 def dues(result: Schedule) -> list[date]:
     return [tp.due for tp in result]
-
-
-EXAMPLE = {
-    "plan": "after-sales-standard",
-    "version": 3,
-    "name": "After-sales standard plan",
-    "timezone": "Europe/Berlin",
-    "contact_time": "10:00",
-    "anchors": {"renewal": "purchase + 3 years"},
-    "touchpoints": [
-        {
-            "id": "check-up",
-            "title": "Two-week check-up call",
-            "channel": "call",
-            "at": "purchase + 2 weeks",
-        },
-        {
-            "id": "service",
-            "title": "Preventive service visit",
-            "channel": "visit",
-            "every": "90 days",
-            "starting": "purchase + 90 days",
-            "until": "renewal",
-        },
-        {
-            "id": "renewal-reminder",
-            "title": "Renewal is coming up",
-            "channel": "email",
-            "at": "renewal - 60 days",
-        },
-        {"id": "renewal", "title": "Renewal meeting", "channel": "meeting", "at": "renewal"},
-    ],
-}
 
 
 class TestNoDrift:
@@ -153,7 +121,7 @@ class TestOnce:
         assert tp.occurrence == 1
 
     def test_derived_anchor(self) -> None:
-        plan = Plan.model_validate(EXAMPLE)
+        plan = Plan.model_validate(AFTER_SALES)
         result = schedule(plan, subject(date(2026, 1, 15)))
         by_rule = {tp.rule_id: tp.due for tp in result if tp.rule_id != "service"}
         # renewal = 2029-01-15; 60 days before: 15 days back to Dec 31, 30 more to
@@ -165,7 +133,7 @@ class TestOnce:
         }
 
     def test_a_subject_value_overrides_the_derived_anchor(self) -> None:
-        plan = Plan.model_validate(EXAMPLE)
+        plan = Plan.model_validate(AFTER_SALES)
         own = subject(date(2026, 1, 15), anchors={"renewal": date(2027, 6, 1)})
         by_rule = {tp.rule_id: tp.due for tp in schedule(plan, own) if tp.rule_id != "service"}
         # June 1 - 60 days: back 31 to May 1, 30 more to Apr 1 is 61, so Apr 2.
@@ -187,7 +155,7 @@ class TestOnce:
 
 class TestEvery:
     def test_the_example_service_series(self) -> None:
-        plan = Plan.model_validate(EXAMPLE)
+        plan = Plan.model_validate(AFTER_SALES)
         service = [
             tp for tp in schedule(plan, subject(date(2026, 1, 15))) if tp.rule_id == "service"
         ]
@@ -624,7 +592,7 @@ class TestDueTypes:
 
 
 class TestScheduleMany:
-    PLAN = Plan.model_validate(EXAMPLE)
+    PLAN = Plan.model_validate(AFTER_SALES)
 
     def test_streams_each_subject_in_input_order(self) -> None:
         people = [

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Final
 
 from touchpoints._core import Schedule, TouchPoint, one_line
-from touchpoints._model import day_label, day_of
+from touchpoints._model import DAY_NAMES, day_label, day_of
 
 __all__ = ["format_table"]
-
-_WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def format_table(result: Schedule | Iterable[TouchPoint]) -> str:
@@ -70,7 +67,7 @@ def format_table(result: Schedule | Iterable[TouchPoint]) -> str:
 
 
 def _due_text(due: date) -> str:
-    weekday = _WEEKDAYS[due.weekday()]
+    weekday = DAY_NAMES[due.weekday()]
     if isinstance(due, datetime):
         return f"{due:%Y-%m-%d} {weekday} {due:%H:%M} {due.tzname()}"
     return f"{due:%Y-%m-%d} {weekday}"

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Final
 
 from touchpoints._model import (
+    WEEKDAY_CODES,
+    WEEKDAY_NAMES,
     AnchorExpression,
     AttributeTest,
     BusinessCalendar,
@@ -23,15 +25,7 @@ from touchpoints._model import (
 __all__ = ["explain_plan", "explain_rule", "one_line"]
 
 _FREQUENCY_UNITS: Final = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "DAILY": "day"}
-_WEEKDAYS: Final = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
+_WEEKDAYS: Final = dict(zip(WEEKDAY_CODES, WEEKDAY_NAMES, strict=True))
 _ORDINALS: Final = {
     1: "first",
     2: "second",

@@ -39,7 +39,7 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.prop import vRecur
 
 from touchpoints._ical.content_lines import format_datetime
-from touchpoints._model import zone_for
+from touchpoints._model import WEEKDAY_CODES, zone_for
 
 __all__ = ["Observance", "observances", "vtimezone", "vtimezone_text"]
 
@@ -133,15 +133,12 @@ def _week_specs(day: date) -> set[int]:
 
 
 def _rule_text(head: datetime, spec: int) -> str:
-    weekday = _WEEKDAYS[head.weekday()]
+    weekday = WEEKDAY_CODES[head.weekday()]
     if spec >= -1:
         return f"FREQ=YEARLY;BYMONTH={head.month};BYDAY={spec}{weekday}"
     first = -spec - 1
     days = ",".join(str(day) for day in range(first, first + 7))
     return f"FREQ=YEARLY;BYMONTH={head.month};BYDAY={weekday};BYMONTHDAY={days}"
-
-
-_WEEKDAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def observances(key: str, first: date, last: date) -> tuple[Observance, ...]:

@@ -10,7 +10,7 @@ from typing import Final
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._model import KNOWN_CHANNELS
+from touchpoints._model import CHANNEL_PATTERN, KNOWN_CHANNELS
 
 _AWKWARD_PIECES: Final = (
     ",",
@@ -92,7 +92,7 @@ def _sometimes() -> SearchStrategy[bool]:
 
 @cache
 def _channels() -> SearchStrategy[str]:
-    return st.sampled_from(KNOWN_CHANNELS) | st.from_regex(r"[a-z][a-z0-9_-]{0,31}", fullmatch=True)
+    return st.sampled_from(KNOWN_CHANNELS) | st.from_regex(CHANNEL_PATTERN, fullmatch=True)
 
 
 @cache

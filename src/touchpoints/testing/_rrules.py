@@ -9,7 +9,8 @@ from typing import Final
 
 from hypothesis import strategies as st
 
-_WEEKDAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from touchpoints._model import WEEKDAY_CODES
+
 _PERIOD_DAYS: Final = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}
 
 
@@ -27,7 +28,7 @@ def _rrules(draw: st.DrawFn, min_days: Fraction | None) -> str:
     parts = [f"FREQ={frequency}"]
     if interval != 1 or draw(st.booleans()):
         parts.append(f"INTERVAL={interval}")
-    weekday = st.sampled_from(_WEEKDAYS)
+    weekday = st.sampled_from(WEEKDAY_CODES)
     if frequency == "WEEKLY" and draw(st.booleans()):
         if min_days is None:
             days = draw(st.lists(weekday, min_size=1, max_size=7, unique=True))
