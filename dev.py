@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -45,6 +46,27 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+# What the tests need from the system, beside the Python packages: a real browser for
+# the page tests and a Java runtime for the local Spark cluster. Both come from
+# Debian's packages; nothing is downloaded from elsewhere.
+SYSTEM_NEEDS = {"chromium": "chromium", "java": "default-jre-headless"}
+
+
+def system_setup() -> None:
+    missing = [package for command, package in SYSTEM_NEEDS.items() if not shutil.which(command)]
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        sys.exit(
+            "the tests need these system packages: " + ", ".join(missing) + "; install them "
+            "(on Debian or Ubuntu: apt-get install " + " ".join(missing) + ") and run again"
+        )
+    os.environ["DEBIAN_FRONTEND"] = "noninteractive"  # noqa: TID251 - no questions asked
+    run(apt, "update", "-qq")
+    run(apt, "install", "-y", "-qq", "--no-install-recommends", *missing)
+
+
 def demo() -> None:
     run(
         BIN / "touchpoints",
@@ -69,6 +91,7 @@ def demo() -> None:
 
 
 def test() -> None:
+    system_setup()
     env_profile = "ci" if os.environ.get("CI") else "dev"  # noqa: TID251
     os.environ.setdefault("HYPOTHESIS_PROFILE", env_profile)  # noqa: TID251
     run(BIN / "ruff", "check", ".")
