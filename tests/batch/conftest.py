@@ -63,16 +63,16 @@ def table_rows(table: pa.Table) -> list[Row]:
     ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def to_table() -> Callable[[Plan, Sequence[Subject]], pa.Table]:
     return subjects_table
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def reference() -> Callable[..., list[Row]]:
     return reference_rows
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def rows_of() -> Callable[[pa.Table], list[Row]]:
     return table_rows
