@@ -47,10 +47,20 @@ from touchpoints.batch._rows import Rows, schema
 from touchpoints.batch._table import SubjectsBatch, read_batches, read_subjects
 from touchpoints.batch._vector import compute, day_number
 
-__all__ = ["DEFAULT_BATCH_SIZE", "fallback_reason", "schedule_batches", "schedule_table"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "TABLE_BATCH_SIZE",
+    "fallback_reason",
+    "schedule_batches",
+    "schedule_table",
+]
 
 DEFAULT_BATCH_SIZE = 65_536
 """Subjects per record batch when streaming."""
+
+TABLE_BATCH_SIZE = 1 << 20
+"""Subjects computed together by :func:`schedule_table`: larger batches share more
+(subjects with the same zone and anchor dates are computed once per batch)."""
 
 
 def schedule_batches(
@@ -122,7 +132,7 @@ def schedule_table(
     limit: int = DEFAULT_LIMIT,
     as_of: date | None = None,
     ids: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int = TABLE_BATCH_SIZE,
 ) -> pa.Table:
     """Schedule ``plan`` for a table of subjects: :func:`schedule_batches`, gathered
     into one ``pyarrow.Table``.
@@ -179,17 +189,16 @@ def _columnar_rows(
     )
     counts = keys.counts[inverse]
     total = int(counts.sum())
-    subject = np.repeat(np.arange(subjects.size, dtype=np.int64), counts)
-    source = np.arange(total, dtype=np.int64) + np.repeat(
-        keys.starts[inverse] - (np.cumsum(counts) - counts), counts
-    )
+    subject = np.repeat(np.arange(subjects.size, dtype=np.int32), counts)
+    source = np.arange(total, dtype=np.int64)
+    source += np.repeat(keys.starts[inverse] - (np.cumsum(counts) - counts), counts)
     rows = Rows(
         subject=subject,
         rule=keys.rule[source],
         occurrence=keys.occurrence[source],
         due=keys.due[source],
         local_day=keys.local_day[source],
-        zone=subjects.zone_codes[subject],
+        zone=keys.zone[source],
     )
     problems = np.flatnonzero(keys.problem[inverse])
     if problems.size == 0:

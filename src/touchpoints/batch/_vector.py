@@ -25,6 +25,7 @@ from touchpoints.batch._zones import ZoneTables, year_of_seconds
 __all__ = ["KeyRows", "compute"]
 
 Int64s = npt.NDArray[np.int64]
+Int32s = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 
 _DAY: Final = 86_400
@@ -43,10 +44,11 @@ class KeyRows:
     """The sorted touch points of every key: ``starts[k]`` to ``starts[k] + counts[k]``
     are key ``k``'s rows; ``problem[k]`` marks keys left to the object path."""
 
-    rule: Int64s  # the rule's position in the plan
+    rule: Int32s  # the rule's position in the plan
     occurrence: Int64s
-    due: Int64s  # seconds since 1970 (UTC) for timed plans, else days since 1970
-    local_day: Int64s
+    due: Int64s  # microseconds since 1970 (UTC) for timed plans, else days since 1970
+    local_day: Int32s
+    zone: Int32s
     starts: Int64s
     counts: Int64s
     problem: Bools
@@ -306,8 +308,11 @@ def compute(
         key, rule, number, due, local = key[keep], rule[keep], number[keep], due[keep], local[keep]
         counts[over] = 0
     starts = np.cumsum(counts) - counts
-    local_day = local // _DAY if timed else local
-    return KeyRows(rule, number, due, local_day, starts, counts, problem)
+    local_day = (local // _DAY if timed else local).astype(np.int32)
+    if timed:
+        due = due * 1_000_000
+    zone = zone_codes[key].astype(np.int32)
+    return KeyRows(rule.astype(np.int32), number, due, local_day, zone, starts, counts, problem)
 
 
 def _order(key: Int64s, local: Int64s) -> npt.NDArray[np.intp]:
