@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,7 @@ def pandas_baseline(frame: pd.DataFrame) -> pd.DataFrame:
     due = np.empty(len(out), dtype="datetime64[ns]")
     for zone, rows in out.groupby("zone", sort=False).indices.items():
         local = pd.DatetimeIndex(out["wall"].to_numpy()[rows]).tz_localize(
-            zone, ambiguous=np.ones(len(rows), dtype=bool), nonexistent="shift_forward"
+            str(zone), ambiguous=np.ones(len(rows), dtype=bool), nonexistent="shift_forward"
         )
         due[rows] = local.tz_convert("UTC").tz_localize(None).to_numpy()
     out["due"] = pd.DatetimeIndex(due).tz_localize("UTC")
@@ -139,7 +139,9 @@ def run_pandas(the_plan: Plan, frame: pd.DataFrame) -> int:
     return len(pandas_baseline(frame))
 
 
-def best(runner: Callable[[Plan, object], int], the_plan: Plan, data: object, repeat: int):
+def best(
+    runner: Callable[[Plan, Any], int], the_plan: Plan, data: object, repeat: int
+) -> tuple[int, float]:
     times = []
     produced = 0
     for _ in range(repeat):
@@ -159,26 +161,28 @@ def memory(mode: str, count: int) -> float:
     return float(result.stdout.strip())
 
 
-def _resident_kib() -> int:
-    """The resident set now, in KiB (Linux)."""
+def _status_kib(field: str) -> int:
+    """A memory figure of this process from /proc/self/status, in KiB (Linux)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")  # pragma: no cover
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def measure_memory(mode: str, count: int) -> None:
     the_plan = plan()
     schedule_table(the_plan, subjects_table(10))  # imports and zone tables warm
     gc.collect()
-    before = _resident_kib()
+    # Reset the peak to the resident set now (ru_maxrss would carry the parent's).
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status_kib("VmRSS")
     if mode == "stream":
         produced = sum(b.num_rows for b in schedule_batches(the_plan, subject_batches(count)))
     else:
         produced = schedule_table(the_plan, subjects_table(count)).num_rows
     assert produced == 15 * count
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{(after - before) / 1024:.1f}")  # ru_maxrss is in KiB on Linux
+    after = _status_kib("VmHWM")
+    print(f"{(after - before) / 1024:.1f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -202,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         frame["timezone"] = frame["timezone"].astype(str)
         frame["purchase"] = pd.to_datetime(frame["purchase"])
         subjects = [
-            Subject(id=i, timezone=z, anchors={"purchase": p})
+            Subject(id=str(i), timezone=z, anchors={"purchase": date.fromisoformat(str(p))})
             for i, z, p in zip(
                 table.column("id").to_pylist(),
                 table.column("timezone").to_pylist(),
@@ -210,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
                 strict=True,
             )
         ]
-        runs: list[tuple[str, Callable[[Plan, object], int], object]] = [
+        runs: list[tuple[str, Callable[[Plan, Any], int], object]] = [
             ("pandas, vectorised (baseline)", run_pandas, frame),
             ("batch schedule_table", run_table, table),
             ("batch schedule_batches", run_stream, table),

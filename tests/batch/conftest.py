@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -23,7 +24,7 @@ def subjects_table(plan: Plan, subjects: Sequence[Subject]) -> pa.Table:
     """The subjects as a table: id, timezone and one date column per anchor."""
     names = dict.fromkeys(plan.subject_anchors())
     names.update(dict.fromkeys(plan.anchors))
-    columns: dict[str, pa.Array] = {
+    columns: dict[str, Any] = {
         "id": pa.array([s.id for s in subjects], type=pa.string()),
         "timezone": pa.array([s.timezone for s in subjects], type=pa.string()),
     }

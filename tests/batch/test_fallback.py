@@ -74,7 +74,7 @@ CASES = {
     "rule 'q' is an rrule": plan_with(
         touchpoints=[
             *BASE["touchpoints"],
-            {  # type: ignore[list-item]
+            {
                 "id": "q",
                 "title": "Q",
                 "channel": "call",
@@ -87,7 +87,7 @@ CASES = {
     "rule 'up' has conditions": plan_with(
         touchpoints=[
             *BASE["touchpoints"],
-            {  # type: ignore[list-item]
+            {
                 "id": "up",
                 "title": "Upsell",
                 "channel": "email",

@@ -32,6 +32,7 @@ def expected() -> list[tuple[str, str, datetime]]:
     rows = []
     for n, day in enumerate(DAYS):
         for tp in schedule(PLAN, Subject(id=f"c{n}", anchors={"purchase": day})):
+            assert isinstance(tp.due, datetime)
             rows.append((tp.subject_id, tp.rule_id, tp.due.astimezone(UTC)))
     return rows
 
@@ -90,6 +91,7 @@ def test_timestamps_count_as_their_local_date():
             anchors={"purchase": datetime(2026, 1, 14, 16, tzinfo=UTC)},
         ),
     )[0]
+    assert isinstance(reference.due, datetime)
     assert row["due"] == reference.due.astimezone(UTC)
     assert row["local_date"] == date(2026, 1, 29) == reference.due.date()
 

@@ -25,6 +25,8 @@ __all__ = ["Rows", "make_ids", "schema"]
 
 Int64s = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
+Column = Any
+"""An Arrow array, typed loosely: pyarrow's stubs do not cover its subclasses' use here."""
 
 _HEX: Final = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
@@ -129,7 +131,7 @@ class Rows:
     def to_batch(
         self,
         plan: Plan,
-        subject_ids: pa.Array,
+        subject_ids: Column,
         zone_keys: tuple[str, ...],
         ids: bool,
     ) -> pa.RecordBatch:
@@ -137,7 +139,7 @@ class Rows:
         rule_ids = pa.array([rule.id for rule in plan.touchpoints], type=pa.string())
         zones = pa.array(zone_keys, type=pa.string())
         zone_mask = self.zone < 0
-        zone_indices = (
+        zone_indices: Column = (
             pa.array(np.where(zone_mask, 0, self.zone), mask=zone_mask)
             if zone_mask.any()
             else _fixed(pa.int32(), self.zone)
@@ -158,7 +160,7 @@ class Rows:
             columns.append(self.ids(plan, subject_ids))
         return pa.RecordBatch.from_arrays(columns, schema=schema(plan, ids))
 
-    def ids(self, plan: Plan, subject_ids: pa.Array) -> pa.Array:
+    def ids(self, plan: Plan, subject_ids: Column) -> Column:
         """The touch point ids of the rows, a million at a time."""
         chunks = []
         step = 1 << 20
@@ -178,10 +180,10 @@ class Rows:
         return pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0]
 
 
-def _fixed(kind: pa.DataType, values: npt.NDArray[np.integer[Any]]) -> pa.Array:
+def _fixed(kind: pa.DataType, values: npt.NDArray[np.integer[Any]]) -> Column:
     """A fixed-width Arrow array over ``values``' memory, without a copy."""
     values = np.ascontiguousarray(values)
-    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values.data)])
 
 
 def make_ids(
@@ -189,10 +191,10 @@ def make_ids(
     rule_ids: Sequence[str],
     rules: npt.NDArray[np.integer[Any]],
     occurrences: Int64s,
-    subject_ids: pa.Array,
+    subject_ids: Column,
     subjects: npt.NDArray[np.integer[Any]],
     terms: Int64s | None = None,
-) -> pa.Array:
+) -> Column:
     """Touch point ids (``touchpoints.touch_point_id``) for rows, as a text column.
 
     The names are joined by Arrow and hashed in one pass over C-level iterators, so
@@ -228,7 +230,8 @@ def make_ids(
         prefixes.append(head + rule_part.encode() + b"\n" + str(k).encode())
     prefix = pa.array(prefixes, type=pa.binary()).take(pa.array(code.reshape(-1)))
     subject = subject_ids.cast(pa.binary()).take(_fixed(pa.int32(), subjects.astype(np.int32)))
-    names = pc.binary_join_element_wise(prefix, subject, b"\n").to_pylist()
+    compute: Any = pc  # the stubs' overloads do not cover joining taken arrays
+    names = compute.binary_join_element_wise(prefix, subject, b"\n").to_pylist()
     sha1 = hashlib.sha1
     digests = b"".join(map(_DIGEST, map(sha1, names)))
     raw = np.frombuffer(digests, dtype=np.uint8).reshape(size, 20)[:, :16].copy()
@@ -241,5 +244,5 @@ def make_ids(
     text[:, _DIGITS] = digits
     offsets = np.arange(0, 36 * (size + 1), 36, dtype=np.int32)
     return pa.Array.from_buffers(
-        pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(text)]
+        pa.string(), size, [None, pa.py_buffer(offsets.data), pa.py_buffer(text.data)]
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,9 @@ __all__ = ["SubjectsBatch", "read_batches"]
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+Column = Any
+"""An Arrow array: pyarrow's stubs do not know the methods of its runtime subclasses
+(``dictionary_decode``, ``indices``), so columns are typed loosely."""
 
 _DAY: Final = 86_400
 _HELP: Final = (
@@ -59,11 +62,14 @@ def _batches(subjects: object) -> Iterable[pa.RecordBatch]:
         return subjects
     module = type(subjects).__module__
     if module.startswith("pandas"):
-        return pa.Table.from_pandas(subjects, preserve_index=False).to_batches()
+        pandas_frame: Any = subjects
+        return pa.Table.from_pandas(pandas_frame, preserve_index=False).to_batches()
     if module.startswith("polars"):
-        return subjects.to_arrow().to_batches()  # type: ignore[attr-defined]
+        frame: Any = subjects
+        return list(frame.to_arrow().to_batches())
     if hasattr(subjects, "__arrow_c_stream__"):
-        return pa.RecordBatchReader.from_stream(subjects)
+        reader: Iterable[pa.RecordBatch] = pa.RecordBatchReader.from_stream(subjects)
+        return reader
     if isinstance(subjects, Iterable) and not isinstance(subjects, str | bytes):
         return _checked(subjects)
     raise _error(
@@ -88,7 +94,7 @@ class SubjectsBatch:
     """One batch of subjects, read and checked: ids, zones and anchor days."""
 
     batch: pa.RecordBatch
-    ids: pa.Array  # text
+    ids: Column  # text
     zone_keys: tuple[str, ...]  # the distinct zones, by code
     zone_codes: Int64s  # -1: no zone
     anchors: dict[str, tuple[Int64s, Bools]]  # local days since 1970, and presence
@@ -167,11 +173,11 @@ def _required(plan: Plan) -> set[str]:
     return {plan.root_anchor(name)[0] for name in uses}
 
 
-def _first(mask: pa.Array) -> int:
+def _first(mask: Column) -> int:
     return int(np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False)))[0])
 
 
-def _ids(column: pa.Array, offset: int) -> pa.Array:
+def _ids(column: Column, offset: int) -> Column:
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -181,9 +187,10 @@ def _ids(column: pa.Array, offset: int) -> pa.Array:
     if column.null_count:
         row = _first(column.is_null())
         raise _error(f"row {offset + row + 1}, id", "the subject has no id; give every row an id")
-    lengths = pc.utf8_length(column)
-    bad = pc.or_(pc.equal(lengths, 0), pc.greater(lengths, 1_000))
-    if pc.any(bad).as_py():
+    compute: Any = pc  # the stubs' overloads do not cover arrays from record batches
+    lengths = compute.utf8_length(column)
+    bad = compute.or_(compute.equal(lengths, 0), compute.greater(lengths, 1_000))
+    if compute.any(bad).as_py():
         row = _first(bad)
         raise _error(f"row {offset + row + 1}, id", "a subject id has 1 to 1,000 characters")
     return column.cast(pa.string())
@@ -193,9 +200,9 @@ def _zones(batch: pa.RecordBatch, plan: Plan, offset: int) -> tuple[tuple[str, .
     size = batch.num_rows
     default = plan.timezone
     if "timezone" not in batch.schema.names:
-        keys = (default,) if default is not None else ()
-        return keys, np.full(size, 0 if keys else -1, dtype=np.int64)
-    column = batch.column("timezone")
+        only = (default,) if default is not None else ()
+        return only, np.full(size, 0 if only else -1, dtype=np.int64)
+    column: Column = batch.column("timezone")
     if pa.types.is_null(column.type):
         column = column.cast(pa.string())
     if not pa.types.is_dictionary(column.type):
@@ -218,8 +225,9 @@ def _zones(batch: pa.RecordBatch, plan: Plan, offset: int) -> tuple[tuple[str, .
                 rows = np.flatnonzero((indices == position) & ~nulls)
                 row = int(rows[0]) if rows.size else 0
                 raise _error(f"row {offset + row + 1}, timezone", problem)
+            assert name is not None
             code_of[name] = len(keys)
-            keys.append(name)  # type: ignore[arg-type]
+            keys.append(name)
         mapping[position] = code_of[name]
     codes = np.where(nulls, code_of[None], mapping[np.where(nulls, 0, indices)] if names else -1)
     return tuple(keys), codes.astype(np.int64)
@@ -233,7 +241,7 @@ def _zone_problem(name: str | None) -> str | None:
     return None
 
 
-def _seconds(column: pa.Array) -> Int64s:
+def _seconds(column: Column) -> Int64s:
     """Seconds since 1970 (UTC, or wall clock when naive) of a timestamp column,
     rounded down; nulls read as 0."""
     unit = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[column.type.unit]
@@ -242,7 +250,7 @@ def _seconds(column: pa.Array) -> Int64s:
     return result
 
 
-def _tables(column: pa.Array, zone_keys: tuple[str, ...]) -> ZoneTables:
+def _tables(column: Column, zone_keys: tuple[str, ...]) -> ZoneTables:
     seconds = _seconds(column)
     if seconds.size == 0:
         return ZoneTables((*zone_keys, "UTC"), 2000, 2000)
@@ -251,7 +259,7 @@ def _tables(column: pa.Array, zone_keys: tuple[str, ...]) -> ZoneTables:
 
 
 def _days(
-    name: str, column: pa.Array, codes: Int64s, tables: ZoneTables | None, offset: int
+    name: str, column: Column, codes: Int64s, tables: ZoneTables | None, offset: int
 ) -> tuple[Int64s, Bools]:
     """Local days since 1970 of an anchor column, and which rows have one."""
     kind = column.type

@@ -191,12 +191,29 @@ def _rule_rows(
         problem |= ~present  # the object path raises MissingAnchorError
     keys = np.flatnonzero(present & ~problem)
 
-    def at(expression: Expression, where: Int64s, extra: tuple[Int64s, Int64s, Int64s] | None):
+    def at(
+        expression: Expression, where: Int64s, extra: tuple[Int64s, Int64s, Int64s] | None
+    ) -> Int64s:
         days = anchors(expression.anchor)[0][where]
-        months, seconds, business = expression.months, expression.seconds, expression.business
-        if extra is not None:
-            months, seconds, business = months + extra[0], seconds + extra[1], business + extra[2]
-        return _shift(days, spec.time_of_day, months, seconds, business, spec.closed, calendars)
+        if extra is None:
+            return _shift(
+                days,
+                spec.time_of_day,
+                expression.months,
+                expression.seconds,
+                expression.business,
+                spec.closed,
+                calendars,
+            )
+        return _shift(
+            days,
+            spec.time_of_day,
+            expression.months + extra[0],
+            expression.seconds + extra[1],
+            expression.business + extra[2],
+            spec.closed,
+            calendars,
+        )
 
     until = None
     if spec.until is not None:
