@@ -12,6 +12,7 @@ materialised (one table in, one table out).
 
     .venv/bin/python benchmarks/batch.py                      # 100k and 1M subjects
     .venv/bin/python benchmarks/batch.py --subjects 100000 --repeat 1
+    .venv/bin/python benchmarks/batch.py --dask --subjects 1000000   # 1 and 2 workers
 """
 
 from __future__ import annotations
@@ -185,12 +186,56 @@ def measure_memory(mode: str, count: int) -> None:
     print(f"{(after - before) / 1024:.1f}")
 
 
+def scale_out(count: int, repeat: int) -> None:
+    """touchpoints.dask on a LocalCluster of 1 and then 2 worker processes."""
+    import dask.dataframe
+    import dask.distributed
+
+    import touchpoints.dask
+
+    distributed: Any = dask.distributed  # Dask is untyped
+    frames: Any = dask.dataframe
+    the_plan = plan()
+    # Sorted by purchase day: subjects sharing a key share a partition.
+    frame = subjects_table(count).to_pandas().sort_values("purchase", ignore_index=True)
+    rates = {}
+    for workers in (1, 2):
+        with (
+            distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            subjects = client.persist(frames.from_pandas(frame, npartitions=8))
+            distributed.wait(subjects)
+            times = []
+            for _ in range(repeat):
+                began = time.perf_counter()
+                lazy: Any = touchpoints.dask.schedule_dataframe(the_plan, subjects)
+                produced = int(lazy.map_partitions(len).compute().sum())
+                times.append(time.perf_counter() - began)
+            rates[workers] = produced / min(times)
+            name = f"dask, {workers} worker{'s' if workers > 1 else ''}"
+            seconds = min(times)
+            print(
+                f"{count:>9,}  {name:<28} {produced:>12,} {seconds:>8.3f} {rates[workers]:>12,.0f}"
+            )
+    print(f"{'':>9}  speed-up from 1 to 2 workers: {rates[2] / rates[1]:.2f}x")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--memory", choices=("stream", "table"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--dask", action="store_true", help="measure touchpoints.dask on 1 and 2 workers"
+    )
     args = parser.parse_args(argv)
+    if args.dask:
+        for count in args.subjects:
+            scale_out(count, args.repeat)
+        return
     if args.memory:
         measure_memory(args.memory, args.subjects[0])
         return
