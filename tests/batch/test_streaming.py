@@ -32,7 +32,7 @@ PLAN = Plan.model_validate(
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
 
 
-def subject_batches(count: int, size: int = 5_000) -> Iterator[pa.RecordBatch]:
+def subject_batches(count: int, size: int = 5_000, cycle: int = 3_000) -> Iterator[pa.RecordBatch]:
     """Subjects made a batch at a time, so the input is never held whole either."""
     for first in range(0, count, size):
         numbers = range(first, min(first + size, count))
@@ -40,7 +40,8 @@ def subject_batches(count: int, size: int = 5_000) -> Iterator[pa.RecordBatch]:
             {
                 "id": [f"cust-{n}" for n in numbers],
                 "timezone": [ZONES[n % 4] for n in numbers],
-                "purchase": [date(2020, 1, 1) + timedelta(days=n % 3000) for n in numbers],
+                "purchase": [date(2020, 1, 1) + timedelta(days=n % cycle) for n in numbers],
+                # (keys repeat every 3000 subjects; the test below uses a shorter cycle)
             }
         )
 
@@ -72,3 +73,20 @@ def test_streaming_memory_does_not_grow_with_the_number_of_subjects():
     assert large < 1.5 * small
     table = schedule_table(PLAN, subject_batches(80_000), batch_size=5_000, ids=True)
     assert table.nbytes > 4 * large  # materialised, all of it is held
+
+
+def test_later_batches_reuse_keys_and_a_full_cache_starts_again(monkeypatch):
+    # Keys (zone, purchase day) repeat every 100 subjects, so later batches find them
+    # computed; a cache too small for them must give the same rows too.
+    def stream() -> Iterator[pa.RecordBatch]:
+        return subject_batches(1_000, 1_000, cycle=100)
+
+    whole = schedule_table(PLAN, stream(), batch_size=1_000, ids=True)
+    streamed = schedule_table(PLAN, stream(), batch_size=70, ids=True)
+    assert streamed.to_pylist() == whole.to_pylist()
+    assert len({(r["zone"], r["local_date"]) for r in whole.to_pylist()}) < 100 * 13
+    import touchpoints.batch._cache as cache
+
+    monkeypatch.setattr(cache.KeyCache.__init__, "__defaults__", (100,))
+    tiny = schedule_table(PLAN, stream(), batch_size=70, ids=True)
+    assert tiny.to_pylist() == whole.to_pylist()

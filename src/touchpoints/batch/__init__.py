@@ -33,6 +33,7 @@ from datetime import date
 
 try:
     import numpy as np
+    import numpy.typing as npt
     import pyarrow as pa
 except ImportError as error:  # pragma: no cover - depends on the installation
     raise ImportError(
@@ -41,11 +42,14 @@ except ImportError as error:  # pragma: no cover - depends on the installation
     ) from error
 
 from touchpoints import DEFAULT_LIMIT, Plan, Subject, TouchPoint, schedule_many
+from touchpoints.batch._cache import KeyCache
 from touchpoints.batch._compile import Compiled, compile_plan, fallback_reason
 from touchpoints.batch._keys import distinct_keys
 from touchpoints.batch._rows import Rows, schema
 from touchpoints.batch._table import SubjectsBatch, read_batches, read_subjects
-from touchpoints.batch._vector import compute, day_number
+from touchpoints.batch._vector import KeyRows, compute, day_number
+
+Int64s = npt.NDArray[np.int64]
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -112,14 +116,21 @@ def schedule_batches(
     compiled = compile_plan(plan) if reason is None else None
     names = dict.fromkeys(plan.subject_anchors())
     names.update(dict.fromkeys(plan.anchors))
+    cache = KeyCache(tuple(names))
     offset = 0
     for batch in read_batches(subjects, batch_size):
         subjects_batch = read_subjects(batch, plan, tuple(names), offset)
+        zones = subjects_batch.zone_keys
         if compiled is None:
-            rows = _object_rows(plan, subjects_batch, None, start, end, limit, as_of)
+            rows = _object_rows(
+                plan, subjects_batch, None, start, end, limit, as_of, subjects_batch.zone_codes
+            )
+        elif cache.usable:
+            rows = _cached_rows(compiled, subjects_batch, start, end, limit, cache)
+            zones = tuple(cache.zone_names)
         else:
             rows = _columnar_rows(compiled, subjects_batch, start, end, limit)
-        yield rows.to_batch(plan, subjects_batch.ids, subjects_batch.zone_keys, ids)
+        yield rows.to_batch(plan, subjects_batch.ids, zones, ids)
         offset += subjects_batch.size
 
 
@@ -187,12 +198,23 @@ def _columnar_rows(
         None if end is None else day_number(end),
         limit,
     )
-    counts = keys.counts[inverse]
+    rows = _gather(keys, keys.starts[inverse], keys.counts[inverse])
+    problems = np.flatnonzero(keys.problem[inverse])
+    if problems.size == 0:
+        return rows
+    left = _object_rows(
+        compiled.plan, subjects, problems.tolist(), start, end, limit, None, subjects.zone_codes
+    )
+    return Rows.merge(rows, left)
+
+
+def _gather(keys: KeyRows | KeyCache, starts: Int64s, counts: Int64s) -> Rows:
+    """Each subject's rows, copied from its key's rows (``starts``, ``counts``)."""
     total = int(counts.sum())
-    subject = np.repeat(np.arange(subjects.size, dtype=np.int32), counts)
+    subject = np.repeat(np.arange(counts.size, dtype=np.int32), counts)
     source = np.arange(total, dtype=np.int64)
-    source += np.repeat(keys.starts[inverse] - (np.cumsum(counts) - counts), counts)
-    rows = Rows(
+    source += np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return Rows(
         subject=subject,
         rule=keys.rule[source],
         occurrence=keys.occurrence[source],
@@ -200,10 +222,53 @@ def _columnar_rows(
         local_day=keys.local_day[source],
         zone=keys.zone[source],
     )
-    problems = np.flatnonzero(keys.problem[inverse])
+
+
+def _cached_rows(
+    compiled: Compiled,
+    subjects: SubjectsBatch,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    cache: KeyCache,
+) -> Rows:
+    """As :func:`_columnar_rows`, computing only keys no earlier batch computed."""
+    zone_map = cache.zone_codes(subjects.zone_keys)
+    batch_zones = subjects.zone_codes
+    zones = np.append(zone_map, -1)[batch_zones]  # code -1 (no zone) picks the -1
+    anchors = [subjects.anchors.get(name) for name in cache.names]
+    keys, first, inverse = np.unique(
+        cache.encode(zones, anchors), return_index=True, return_inverse=True
+    )
+    _, found = cache.find(keys)
+    if not found.all():
+        missing = first[~found]
+        given = {
+            name: (days[missing], present[missing])
+            for name, (days, present) in subjects.anchors.items()
+        }
+        computed = compute(
+            compiled,
+            batch_zones[missing],
+            subjects.zone_keys,
+            given,
+            None if start is None else day_number(start),
+            None if end is None else day_number(end),
+            limit,
+        )
+        cache.add(keys[~found], computed, zone_map)
+        position, found = cache.find(keys)
+        if not found.all():  # the cache started again: keep only this batch's keys
+            cache.clear()
+            return _cached_rows(compiled, subjects, start, end, limit, cache)
+    else:
+        position = cache.find(keys)[0]
+    where = position[inverse.reshape(-1)]
+    rows = _gather(cache, cache.starts[where], cache.counts[where])
+    problems = np.flatnonzero(cache.problem[where])
     if problems.size == 0:
         return rows
-    left = _object_rows(compiled.plan, subjects, problems.tolist(), start, end, limit, None)
+    left = _object_rows(compiled.plan, subjects, problems.tolist(), start, end, limit, None, zones)
     return Rows.merge(rows, left)
 
 
@@ -215,6 +280,7 @@ def _object_rows(
     end: date | None,
     limit: int,
     as_of: date | None,
+    zone_codes: Int64s,
 ) -> Rows:
     """Rows through ``touchpoints.schedule_many``: what the arrays do not compute."""
     positions = {rule.id: index for index, rule in enumerate(plan.touchpoints)}
@@ -236,4 +302,4 @@ def _object_rows(
         as_of=as_of,
     ):
         found.append((current[0], positions[tp.rule_id], tp))
-    return Rows.from_touch_points(found, subjects.zone_codes)
+    return Rows.from_touch_points(found, zone_codes)
