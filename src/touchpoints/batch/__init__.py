@@ -63,8 +63,8 @@ DEFAULT_BATCH_SIZE = 65_536
 """Subjects per record batch when streaming."""
 
 TABLE_BATCH_SIZE = 1 << 20
-"""Subjects computed together by :func:`schedule_table`: larger batches share more
-(subjects with the same zone and anchor dates are computed once per batch)."""
+"""Subjects computed together by :func:`schedule_table` (subjects with the same zone
+and anchor dates are computed once per batch, and reused by later batches)."""
 
 
 def schedule_batches(
