@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from touchpoints._core.arguments import require
 from touchpoints._core.arithmetic import (
     UTC,
     Anchors,
@@ -90,6 +91,8 @@ def schedule(
     >>> [tp.due.isoformat() for tp in schedule(plan, subject)]
     ['2024-01-31T10:00:00+01:00', '2024-02-29T10:00:00+01:00', '2024-03-31T10:00:00+02:00']
     """
+    require(plan, Plan, "plan")
+    require(subject, Subject, "subject")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     return engine.schedule(subject)
 
@@ -104,6 +107,7 @@ def schedule_many(
     as_of: date | None = None,
     on_omitted: Callable[[str, Omission], object] | None = None,
     on_conflict: Callable[[str, Conflict], object] | None = None,
+    on_error: Callable[[Subject, ScheduleError], object] | None = None,
 ) -> Iterator[TouchPoint]:
     """Schedule ``plan`` for many subjects, streaming touch points.
 
@@ -113,22 +117,47 @@ def schedule_many(
     ``on_omitted(subject_id, omission)`` is called for every omission and
     ``on_conflict(subject_id, conflict)`` for every fatigue rule that could not be met.
 
+    A subject that cannot be scheduled (a :class:`ScheduleError`, such as a missing
+    anchor or too many touch points) stops the stream by default: the error is
+    raised. With ``on_error``, ``on_error(subject, error)`` is called instead and the
+    subject is skipped: none of its touch points are yielded, and the stream goes on
+    with the next subject (the callback may raise to stop it). Errors that concern
+    the whole call, such as an invalid ``limit``, are always raised.
+
     >>> from datetime import date
     >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
     ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase + 2 weeks"}]})
     >>> subjects = (Subject(id=f"c{n}", anchors={"purchase": date(2026, 1, n)}) for n in (1, 2))
     >>> [(tp.subject_id, tp.due.isoformat()) for tp in schedule_many(plan, subjects)]
     [('c1', '2026-01-15'), ('c2', '2026-01-16')]
+
+    Skipping the subjects that cannot be scheduled, and saying why:
+
+    >>> skipped = []
+    >>> subjects = [Subject(id="c1", anchors={}), Subject(id="c2", anchors={"purchase": date(2026, 1, 2)})]
+    >>> [tp.subject_id for tp in schedule_many(
+    ...     plan, subjects, on_error=lambda subject, error: skipped.append(subject.id))]
+    ['c2']
+    >>> skipped
+    ['c1']
     """
+    require(plan, Plan, "plan")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     walls: dict[SubjectKey | StageKey, Computed] = {}
     dues: dict[SubjectKey, Computed] = {}
     for subject in subjects:
-        key = engine.key(subject)
-        computed = dues.get(key)
-        if computed is None:
-            computed = engine.compute(subject.id, key, walls)
-            remember(dues, key, computed)
+        require(subject, Subject, "each subject")
+        try:
+            key = engine.key(subject)
+            computed = dues.get(key)
+            if computed is None:
+                computed = engine.compute(subject.id, key, walls)
+                remember(dues, key, computed)
+        except ScheduleError as error:
+            if on_error is None:
+                raise
+            on_error(subject, error)
+            continue
         if on_omitted is not None:
             for omission in computed.omitted:
                 on_omitted(subject.id, omission)
