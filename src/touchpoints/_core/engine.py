@@ -134,7 +134,8 @@ def schedule_many(
     Skipping the subjects that cannot be scheduled, and saying why:
 
     >>> skipped = []
-    >>> subjects = [Subject(id="c1", anchors={}), Subject(id="c2", anchors={"purchase": date(2026, 1, 2)})]
+    >>> subjects = [Subject(id="c1", anchors={}),
+    ...             Subject(id="c2", anchors={"purchase": date(2026, 1, 2)})]
     >>> [tp.subject_id for tp in schedule_many(
     ...     plan, subjects, on_error=lambda subject, error: skipped.append(subject.id))]
     ['c2']
