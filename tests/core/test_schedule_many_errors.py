@@ -57,8 +57,10 @@ def test_on_error_skips_the_subject_and_reports_it_with_the_error() -> None:
     expected = [*schedule(PLAN, GOOD_A), *schedule(PLAN, GOOD_C)]
     assert points == expected
     assert [subject.id for subject, _ in seen] == ["b", "b"]
-    assert all(isinstance(error, MissingAnchorError) for _, error in seen)
-    assert seen[0][1].anchor == "renewal"
+    errors = [error for _, error in seen]
+    assert all(isinstance(error, MissingAnchorError) for error in errors)
+    assert isinstance(errors[0], MissingAnchorError)
+    assert errors[0].anchor == "renewal"
 
 
 def test_on_error_also_catches_a_subject_over_the_limit() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from pydantic import ValidationError
 
 from touchpoints import Plan
 
 
-def _errors(data: dict[str, object]) -> list[tuple[tuple[int | str, ...], str]]:
+def _errors(data: Mapping[str, object]) -> list[tuple[tuple[int | str, ...], str]]:
     with pytest.raises(ValidationError) as caught:
         Plan.model_validate(data)
     return [(tuple(error["loc"]), error["type"]) for error in caught.value.errors()]

@@ -3,6 +3,7 @@
 No clock, no environment, no I/O. Other packages import the engine through this
 module. Its submodules, each building on the ones listed before it:
 
+- ``arguments``: type checks at the public functions' entry.
 - ``ids``: touch point ids, the compatibility promise behind updates in place.
 - ``outputs``: what scheduling returns (TouchPoint, Omission, Conflict, Schedule).
 - ``rows``: the engine's typed internal row and subject key.
@@ -18,6 +19,7 @@ module. Its submodules, each building on the ones listed before it:
 
 from __future__ import annotations
 
+from touchpoints._core.arguments import each, require, require_mapping
 from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
 from touchpoints._core.explain import explain_plan, explain_rule, one_line
 from touchpoints._core.fatigue import resolve_fatigue
@@ -31,9 +33,12 @@ __all__ = [
     "Omission",
     "Schedule",
     "TouchPoint",
+    "each",
     "explain_plan",
     "explain_rule",
     "one_line",
+    "require",
+    "require_mapping",
     "resolve_fatigue",
     "schedule",
     "schedule_many",

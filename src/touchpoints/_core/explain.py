@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from touchpoints._core.arguments import require
 from touchpoints._model import (
     AnchorExpression,
     AttributeTest,
@@ -277,6 +278,7 @@ def explain_rule(rule: Rule) -> str:
     ...                         starting="start + 3 days", count=8, optional=True)))
     Health check: every 3 months on the first Monday from 3 days after start, at most 8 times (optional: left out for subjects without a start date)
     """  # noqa: E501 - doctest output is one line
+    require(rule, Rule, "rule")
     if rule.at is not None:
         timing = f"once, on {_expression_words(rule.at)}"
         if not rule.at.offset.is_zero:
@@ -342,6 +344,7 @@ def explain_plan(plan: Plan) -> str:
       check-up [call] Check-up call: once, 2 weeks after purchase
       renewal [meeting] Renewal meeting: once, on the renewal
     """
+    require(plan, Plan, "plan")
     title = f"{plan.id} (version {plan.version})"
     if plan.name is not None:
         title = f"{one_line(plan.name)} ({plan.id}, version {plan.version})"

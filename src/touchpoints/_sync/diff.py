@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, each
 from touchpoints._errors import DuplicateTouchPointError
 
 __all__ = ["DIFF_FIELDS", "ScheduleDiff", "TouchPointChange", "diff"]
@@ -205,7 +205,7 @@ def diff(old: Iterable[TouchPoint], new: Iterable[TouchPoint]) -> ScheduleDiff:
 
 def _by_id(touch_points: Iterable[TouchPoint], which: str) -> dict[str, TouchPoint]:
     result: dict[str, TouchPoint] = {}
-    for tp in touch_points:
+    for tp in each(touch_points, TouchPoint, "each touch point"):
         key = tp.id
         if key in result:
             raise DuplicateTouchPointError(key, which, tp.subject_id, tp.rule_id, tp.occurrence)
