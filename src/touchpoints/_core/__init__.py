@@ -24,13 +24,25 @@ from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
 from touchpoints._core.explain import explain_plan, explain_rule, one_line
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.ids import NAMESPACE, touch_point_id
-from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
+from touchpoints._core.outputs import (
+    OMISSION_KINDS,
+    Conflict,
+    Omission,
+    OmissionKind,
+    RuleOccurrence,
+    Schedule,
+    TouchPoint,
+    short_text,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
     "NAMESPACE",
+    "OMISSION_KINDS",
     "Conflict",
     "Omission",
+    "OmissionKind",
+    "RuleOccurrence",
     "Schedule",
     "TouchPoint",
     "each",
@@ -42,5 +54,6 @@ __all__ = [
     "resolve_fatigue",
     "schedule",
     "schedule_many",
+    "short_text",
     "touch_point_id",
 ]

@@ -30,7 +30,7 @@ from touchpoints._core.cache import Computed, remember
 from touchpoints._core.entries import Run, rule_entries
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import default_end, events_by_rule, labeller, stops, terms
-from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
+from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, Schedule, TouchPoint
 from touchpoints._core.rows import Entry, StageKey, SubjectKey, order
 from touchpoints._errors import MissingAnchorError, ScheduleError, TooManyTouchPointsError
 from touchpoints._model import (
@@ -367,12 +367,13 @@ class _Engine:
         known = {rule.id for rule in plan.rules}
         for rule_id in sorted({rule_id for rule_id, _ in run.events} - known):
             reason = "has history but is not in the plan; its events are ignored"
-            run.omitted.append(Omission(rule_id, reason=reason))
+            run.omitted.append(Omission(rule_id, reason=reason, kind="unknown_rule"))
         for index, rule in enumerate(plan.rules):
             if rule.when:
                 failed = failed_condition(rule.when, attributes)
                 if failed is not None:
-                    run.omitted.append(Omission(rule.id, reason=f"left out: {failed}"))
+                    reason = f"left out: {failed}"
+                    run.omitted.append(Omission(rule.id, reason=reason, kind="condition"))
                     continue
             days = self._open_days(index, subject_calendar)
             rolls = self._rolls[index] or subject_calendar is not None
@@ -420,10 +421,18 @@ class _Engine:
             return (upper is None or point < upper) and (lower is None or point >= lower)
 
         run.entries = [entry for entry in placed if inside(entry.due)]
-        for entry, note in merged:
+        for entry, note, into in merged:
             if inside(entry.due):
                 label = labeller(entry.term)(entry.occurrence)
-                run.omitted.append(Omission(entry.rule.id, reason=f"{label} {note}"))
+                omission = Omission(
+                    entry.rule.id,
+                    reason=f"{label} {note}",
+                    kind="merged",
+                    occurrences=(entry.occurrence,),
+                    term=entry.term,
+                    merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
+                )
+                run.omitted.append(omission)
         return conflicts
 
     def _open_days(self, index: int, subject_calendar: BusinessCalendar | None) -> OpenDays:

@@ -8,13 +8,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import NamedTuple, overload
+from datetime import date, datetime
+from typing import Final, Literal, NamedTuple, get_args, overload
 
 from touchpoints._core.ids import touch_point_id
 from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of
 
-__all__ = ["Conflict", "Omission", "Schedule", "TouchPoint"]
+__all__ = [
+    "OMISSION_KINDS",
+    "Conflict",
+    "Omission",
+    "OmissionKind",
+    "RuleOccurrence",
+    "Schedule",
+    "TouchPoint",
+    "short_text",
+]
+
+_SHORT: Final = 40
+"""The most characters of a free-form id (a subject's) that a repr shows."""
+
+
+def short_text(text: str, most: int = _SHORT) -> str:
+    """``text`` as a repr, cut to about ``most`` characters with an ellipsis.
+
+    >>> short_text("c1"), short_text("x" * 50, 10)
+    ("'c1'", "'xxxxxxxxx…'")
+    """
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
+def due_text(due: date) -> str:
+    """A due time as reprs show it: ISO 8601, with the zone's name for a datetime.
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> due_text(datetime(2026, 1, 29, 10, tzinfo=ZoneInfo("Europe/Berlin")))
+    '2026-01-29T10:00:00+01:00[Europe/Berlin]'
+    """
+    if isinstance(due, datetime):
+        key = getattr(due.tzinfo, "key", None)
+        return f"{due.isoformat()}[{key}]" if key else due.isoformat()
+    return due.isoformat()
 
 
 class TouchPoint(NamedTuple):
@@ -116,6 +151,24 @@ class TouchPoint(NamedTuple):
             return self.adjustments[0].before
         return day_of(self.due)
 
+    def __repr__(self) -> str:
+        """One line: rule, occurrence, due, subject and plan; never the whole rule.
+
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
+        >>> schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))[0]
+        TouchPoint('call' #1, due 2026-01-15, subject 'c1', plan 'p')
+        """
+        term = f" of term {self.term}" if self.term != 1 else ""
+        moved = f", moved from {self.planned.isoformat()}" if self.adjustments else ""
+        done = f", done {self.done_on.isoformat()}" if self.done_on is not None else ""
+        return (
+            f"TouchPoint({self.rule_id!r} #{self.occurrence}{term}, due {due_text(self.due)}"
+            f"{moved}{done}, subject {short_text(self.subject_id)}, plan {self.plan_id!r})"
+        )
+
     def explain(self) -> str:
         """Where this touch point comes from and why it landed where it did.
 
@@ -142,18 +195,67 @@ class TouchPoint(NamedTuple):
         return "\n".join(lines)
 
 
+OmissionKind = Literal[
+    "missing_anchor", "condition", "history", "unknown_rule", "stopped", "missed", "collapsed",
+    "merged", "other",
+]  # fmt: skip
+"""Why touch points were left out, as a word code can compare:
+
+- ``missing_anchor``: an optional rule's anchor is missing (see :attr:`Omission.anchor`);
+- ``condition``: the rule's ``when`` condition is not met;
+- ``history``: the subject's history skipped or cancelled the touch point;
+- ``unknown_rule``: the history names a rule the plan does not have;
+- ``stopped``: a stop anchor cut the rule's series short;
+- ``missed``: missed touch points left out by the ``skip`` policy;
+- ``collapsed``: missed touch points collapsed into the last one;
+- ``merged``: merged into another touch point by contact fatigue
+  (see :attr:`Omission.merged_into`);
+- ``other``: any other reason (see :attr:`Omission.reason`).
+"""
+
+OMISSION_KINDS: Final[tuple[OmissionKind, ...]] = get_args(OmissionKind)
+"""Every :data:`OmissionKind`, in the order above.
+
+>>> OMISSION_KINDS[:2]
+('missing_anchor', 'condition')
+"""
+
+
+class RuleOccurrence(NamedTuple):
+    """One touch point of a subject's schedule, named by its rule, occurrence and term.
+
+    >>> RuleOccurrence("service", 2)
+    RuleOccurrence(rule_id='service', occurrence=2, term=1)
+    """
+
+    rule_id: str
+    occurrence: int
+    term: int = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Omission:
     """Touch points of a rule left out for a subject, and why; reported, never silent.
+
+    ``str()`` gives the reason in words; the other fields give it to code.
 
     Attributes:
         rule_id: the rule.
         anchor: the anchor the subject lacks, when that is the reason.
         reason: the reason in words, when it is another one (a condition not met,
             a stop anchor), phrased to follow the rule's name.
+        kind: the reason as an :data:`OmissionKind`; when not given, ``missing_anchor``
+            with an ``anchor`` and ``other`` without.
+        occurrences: the occurrence numbers left out, when the omission is about
+            particular touch points (history, missed, merged); empty when it is about
+            the whole rule.
+        term: the contract term of those occurrences, from 1.
+        merged_into: for a merge, the touch point it was merged into.
 
     >>> print(Omission("win-back", "churn"))
     rule 'win-back' left out: the subject has no 'churn' date
+    >>> Omission("win-back", "churn").kind
+    'missing_anchor'
     >>> print(Omission("upsell", reason="left out: attribute 'segment' is missing"))
     rule 'upsell' left out: attribute 'segment' is missing
     """
@@ -161,13 +263,22 @@ class Omission:
     rule_id: str
     anchor: str | None = None
     reason: str | None = None
+    kind: OmissionKind | None = None
+    occurrences: tuple[int, ...] = ()
+    term: int = 1
+    merged_into: RuleOccurrence | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is None:
+            kind = "missing_anchor" if self.anchor is not None else "other"
+            object.__setattr__(self, "kind", kind)
 
     def __str__(self) -> str:
         why = self.reason or f"left out: the subject has no {self.anchor!r} date"
         return f"rule {self.rule_id!r} {why}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Schedule(Sequence[TouchPoint]):
     """A subject's touch points in order, with what was left out and the window used.
 
@@ -215,6 +326,21 @@ class Schedule(Sequence[TouchPoint]):
 
     def __iter__(self) -> Iterator[TouchPoint]:
         return iter(self.touch_points)
+
+    def __repr__(self) -> str:
+        """One line: the count, the first and last due, and what was left out.
+
+        >>> Schedule("p", "c1", ())
+        Schedule(plan 'p', subject 'c1', 0 touch points, 0 omitted, 0 conflicts)
+        """
+        points = self.touch_points
+        count = f"{len(points)} touch point{'s' if len(points) != 1 else ''}"
+        if points:
+            count += f" due {due_text(points[0].due)} to {due_text(points[-1].due)}"
+        return (
+            f"Schedule(plan {self.plan_id!r}, subject {short_text(self.subject_id)}, {count}, "
+            f"{len(self.omitted)} omitted, {len(self.conflicts)} conflicts)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
