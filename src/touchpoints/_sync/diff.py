@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from touchpoints._core import TouchPoint, each
+from touchpoints._core import TouchPoint, each, short_text
 from touchpoints._errors import DuplicateTouchPointError
 
 __all__ = ["DIFF_FIELDS", "ScheduleDiff", "TouchPointChange", "diff"]
@@ -49,7 +49,11 @@ make up the id, so two touch points with the same id always agree on them.
 _UTC: Final = ZoneInfo("UTC")
 
 
-@dataclass(frozen=True, slots=True)
+_FIRST: Final = 3
+"""How many ids a diff's repr shows."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class TouchPointChange:
     """One touch point in both schedules whose fields differ.
 
@@ -78,8 +82,32 @@ class TouchPointChange:
         """The id both touch points share."""
         return self.new.id
 
+    def __repr__(self) -> str:
+        """One line: which touch point, and what changed (the due time in full).
 
-@dataclass(frozen=True, slots=True)
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> def plan(at):
+        ...     return Plan.model_validate({"plan": "p", "touchpoints": [
+        ...         {"id": "call", "title": "Call", "channel": "call", "at": at}]})
+        >>> subject = Subject(id="c1", anchors={"purchase": date(2026, 1, 15)})
+        >>> diff(schedule(plan("purchase"), subject),
+        ...      schedule(plan("purchase + 1 day"), subject)).changed[0]
+        TouchPointChange('call' #1, subject 'c1': due 2026-01-15 -> 2026-01-16)
+        """
+        new = self.new
+        term = f" of term {new.term}" if new.term != 1 else ""
+        fields = [
+            f"due {self.old.due.isoformat()} -> {new.due.isoformat()}" if name == "due" else name
+            for name in self.fields
+        ]
+        return (
+            f"TouchPointChange({new.rule_id!r} #{new.occurrence}{term}, subject "
+            f"{short_text(new.subject_id)}: {', '.join(fields)})"
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class ScheduleDiff:
     """What turns one schedule into another: touch points added, changed and removed.
 
@@ -114,6 +142,24 @@ class ScheduleDiff:
     def __len__(self) -> int:
         """The number of touch points added, changed or removed."""
         return len(self.added) + len(self.changed) + len(self.removed)
+
+    def __repr__(self) -> str:
+        """One line: the counts, and the first few ids (``+`` added, ``~`` changed,
+        ``-`` removed); ``str()`` is the same.
+
+        >>> ScheduleDiff()
+        ScheduleDiff(0 added, 0 changed, 0 removed)
+        """
+        counts = (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        )
+        ids = [f"+{tp.id}" for tp in self.added[:_FIRST]]
+        ids += [f"~{change.id}" for change in self.changed[:_FIRST]]
+        ids += [f"-{tp.id}" for tp in self.removed[:_FIRST]]
+        if not ids:
+            return f"ScheduleDiff({counts})"
+        more = ", …" if len(self) > _FIRST else ""
+        return f"ScheduleDiff({counts}: {', '.join(ids[:_FIRST])}{more})"
 
     def apply(self, old: Iterable[TouchPoint]) -> tuple[TouchPoint, ...]:
         """Replay this diff on ``old``: the new schedule's touch points.
