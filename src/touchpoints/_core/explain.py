@@ -12,6 +12,7 @@ from typing import Final
 
 from touchpoints._core.arguments import require
 from touchpoints._model import (
+    WEEKDAYS,
     AnchorExpression,
     AttributeTest,
     BusinessCalendar,
@@ -381,7 +382,14 @@ def explain_plan(plan: Plan) -> str:
             f"{_MISSED_WORDS[plan.missed]}"
         )
     if plan.business_calendar is not None:
-        lines.append(f"Business days: {_calendar_words(plan.business_calendar)}")
+        calendar = plan.business_calendar
+        if calendar.workdays is None:  # say the default: weekends are closed
+            calendar = calendar.model_copy(update={"workdays": WEEKDAYS[:5]})
+        lines.append(f"Business days: {_calendar_words(calendar)}")
+        assert calendar.workdays is not None
+        closed = [day for day in WEEKDAYS if day not in calendar.workdays]
+        if closed:
+            lines.append(f"Closed every week: {_days_words(closed)}")
     if plan.fatigue is not None and (words := _fatigue_words(plan.fatigue)):
         lines.append(f"Contact fatigue: {'; '.join(words)}")
     for channel, window in plan.channels.items():
