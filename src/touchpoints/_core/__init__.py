@@ -13,6 +13,7 @@ module. Its submodules, each building on the ones listed before it:
 - ``lifecycle``: history, missed touch points, stops and terms.
 - ``fatigue``: resolving spacing and caps.
 - ``entries``: one rule's touch points of one term.
+- ``conversions``: touch points and schedules to JSON-ready data and back.
 - ``engine``: schedule() and schedule_many(), the orchestrator.
 - ``explain``: plans in plain words.
 """
@@ -20,6 +21,13 @@ module. Its submodules, each building on the ones listed before it:
 from __future__ import annotations
 
 from touchpoints._core.arguments import each, require, require_mapping
+from touchpoints._core.conversions import (
+    RuleTable,
+    read_rules,
+    read_touch_point,
+    reading,
+    touch_point_to_json,
+)
 from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
 from touchpoints._core.explain import explain_plan, explain_rule, one_line
 from touchpoints._core.fatigue import resolve_fatigue
@@ -43,12 +51,16 @@ __all__ = [
     "Omission",
     "OmissionKind",
     "RuleOccurrence",
+    "RuleTable",
     "Schedule",
     "TouchPoint",
     "each",
     "explain_plan",
     "explain_rule",
     "one_line",
+    "read_rules",
+    "read_touch_point",
+    "reading",
     "require",
     "require_mapping",
     "resolve_fatigue",
@@ -56,4 +68,5 @@ __all__ = [
     "schedule_many",
     "short_text",
     "touch_point_id",
+    "touch_point_to_json",
 ]

@@ -6,10 +6,10 @@ CalDAV, the command line) read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, Literal, NamedTuple, get_args, overload
+from typing import Any, Final, Literal, NamedTuple, get_args, overload
 
 from touchpoints._core.ids import touch_point_id
 from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of
@@ -169,6 +169,42 @@ class TouchPoint(NamedTuple):
             f"{moved}{done}, subject {short_text(self.subject_id)}, plan {self.plan_id!r})"
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """This touch point as JSON-ready data (see :meth:`from_json`).
+
+        ``id`` is written for readers and ignored on reading; the rule is written in
+        full; a timed touch point names its zone in ``timezone``.
+
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
+        >>> tp = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))[0]
+        >>> data = tp.to_json()
+        >>> data["due"], data["rule"]["title"]
+        ('2026-01-15', 'Welcome call')
+        >>> TouchPoint.from_json(json.loads(json.dumps(data))) == tp
+        True
+        """
+        from touchpoints._core.conversions import touch_point_to_json
+
+        return touch_point_to_json(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> TouchPoint:
+        """A touch point from the data :meth:`to_json` gives.
+
+        Raises:
+            JSONReadError: the data is not such a touch point.
+            TypeError: the data is not a mapping.
+        """
+        from touchpoints._core.arguments import require
+        from touchpoints._core.conversions import read_touch_point
+
+        require(data, Mapping, "data")
+        return read_touch_point(data, None, "the touch point")
+
     def explain(self) -> str:
         """Where this touch point comes from and why it landed where it did.
 
@@ -326,6 +362,40 @@ class Schedule(Sequence[TouchPoint]):
 
     def __iter__(self) -> Iterator[TouchPoint]:
         return iter(self.touch_points)
+
+    def to_json(self) -> dict[str, Any]:
+        """This schedule as JSON-ready data (see :meth:`from_json`): its window, its
+        rules (each once), its touch points (each naming its rule by its position in
+        ``rules``), its omissions (with their text) and its conflicts.
+
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"},
+        ...     {"id": "win", "title": "Win", "channel": "call", "at": "churn", "optional": True}]})
+        >>> result = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
+        >>> data = result.to_json()
+        >>> [tp["due"] for tp in data["touch_points"]], data["omitted"][0]["kind"]
+        (['2026-01-15'], 'missing_anchor')
+        >>> Schedule.from_json(json.loads(json.dumps(data))) == result
+        True
+        """
+        from touchpoints._core.conversions import schedule_to_json
+
+        return schedule_to_json(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Schedule:
+        """A schedule from the data :meth:`to_json` gives.
+
+        Raises:
+            JSONReadError: the data is not such a schedule.
+            TypeError: the data is not a mapping.
+        """
+        from touchpoints._core.conversions import reading, schedule_from_json
+
+        return reading("the schedule", lambda: schedule_from_json(data))
 
     def __repr__(self) -> str:
         """One line: the count, the first and last due, and what was left out.

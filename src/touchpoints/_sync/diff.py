@@ -10,14 +10,24 @@ Everything here is pure: values in, values out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from touchpoints._core import TouchPoint, each, short_text
-from touchpoints._errors import DuplicateTouchPointError
+from touchpoints._core import (
+    RuleTable,
+    TouchPoint,
+    each,
+    read_rules,
+    read_touch_point,
+    reading,
+    require,
+    short_text,
+    touch_point_to_json,
+)
+from touchpoints._errors import DuplicateTouchPointError, JSONReadError
 
 __all__ = ["DIFF_FIELDS", "ScheduleDiff", "TouchPointChange", "diff"]
 
@@ -161,6 +171,53 @@ class ScheduleDiff:
         more = ", …" if len(self) > _FIRST else ""
         return f"ScheduleDiff({counts}: {', '.join(ids[:_FIRST])}{more})"
 
+    def to_json(self) -> dict[str, Any]:
+        """This diff as JSON-ready data (see :meth:`from_json`): ``added``, ``changed``
+        (each with ``old``, ``new`` and ``fields``) and ``removed``, touch points as
+        :meth:`TouchPoint.to_json <touchpoints.TouchPoint.to_json>` writes them but
+        naming their rule by its position in ``rules``, which lists each rule once.
+
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> def plan(at):
+        ...     return Plan.model_validate({"plan": "p", "touchpoints": [
+        ...         {"id": "call", "title": "Call", "channel": "call", "at": at}]})
+        >>> subject = Subject(id="c1", anchors={"purchase": date(2026, 1, 15)})
+        >>> change = diff(schedule(plan("purchase"), subject),
+        ...               schedule(plan("purchase + 1 day"), subject))
+        >>> data = change.to_json()
+        >>> data["changed"][0]["fields"], len(data["rules"])
+        (['due'], 2)
+        >>> ScheduleDiff.from_json(json.loads(json.dumps(data))) == change
+        True
+        """
+        rules = RuleTable()
+        return {
+            "added": [touch_point_to_json(tp, rules) for tp in self.added],
+            "changed": [
+                {
+                    "old": touch_point_to_json(change.old, rules),
+                    "new": touch_point_to_json(change.new, rules),
+                    "fields": list(change.fields),
+                }
+                for change in self.changed
+            ],
+            "removed": [touch_point_to_json(tp, rules) for tp in self.removed],
+            "rules": rules.rules,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ScheduleDiff:
+        """A diff from the data :meth:`to_json` gives.
+
+        Raises:
+            JSONReadError: the data is not such a diff.
+            TypeError: the data is not a mapping.
+        """
+        require(data, Mapping, "data")
+        return reading("the diff", lambda: _diff_from_json(data))
+
     def apply(self, old: Iterable[TouchPoint]) -> tuple[TouchPoint, ...]:
         """Replay this diff on ``old``: the new schedule's touch points.
 
@@ -247,6 +304,32 @@ def diff(old: Iterable[TouchPoint], new: Iterable[TouchPoint]) -> ScheduleDiff:
         changed=tuple(sorted(changed, key=lambda change: _order(change.new))),
         removed=tuple(sorted(removed, key=_order)),
     )
+
+
+def _diff_from_json(data: Mapping[str, Any]) -> ScheduleDiff:
+    rules = read_rules(data.get("rules"), "the diff")
+
+    def points(key: str) -> tuple[TouchPoint, ...]:
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise JSONReadError(f"the diff: {key!r} must be a list")
+        return tuple(read_touch_point(item, rules, f"{key} {n}") for n, item in enumerate(items))
+
+    changed = data.get("changed")
+    if not isinstance(changed, list):
+        raise JSONReadError("the diff: 'changed' must be a list")
+    changes = []
+    for n, item in enumerate(changed):
+        what = f"changed {n}"
+        if not isinstance(item, Mapping):
+            raise JSONReadError(f"{what} must be an object")
+        fields = item.get("fields")
+        if not isinstance(fields, list) or not all(name in DIFF_FIELDS for name in fields):
+            raise JSONReadError(f"{what}: 'fields' must list names of DIFF_FIELDS")
+        old = read_touch_point(item.get("old"), rules, f"{what}: old")
+        new = read_touch_point(item.get("new"), rules, f"{what}: new")
+        changes.append(TouchPointChange(old, new, tuple(fields)))
+    return ScheduleDiff(added=points("added"), changed=tuple(changes), removed=points("removed"))
 
 
 def _by_id(touch_points: Iterable[TouchPoint], which: str) -> dict[str, TouchPoint]:
