@@ -5,7 +5,8 @@ module. Its submodules, each building on the ones listed before it:
 
 - ``arguments``: type checks at the public functions' entry.
 - ``ids``: touch point ids, the compatibility promise behind updates in place.
-- ``outputs``: what scheduling returns (TouchPoint, Omission, Conflict, Schedule).
+- ``omissions``: what scheduling leaves out or cannot meet (Omission, Conflict).
+- ``outputs``: what scheduling returns (TouchPoint, Schedule).
 - ``rows``: the engine's typed internal row and subject key.
 - ``cache``: the per-call cache.
 - ``arithmetic``: date arithmetic (anchors, shifts, rolls, window bounds).
