@@ -94,3 +94,9 @@ def test_a_callback_that_raises_stops_the_stream() -> None:
     stream = schedule_many(PLAN, [GOOD_A, BAD, GOOD_C], on_error=stop)
     with pytest.raises(RuntimeError, match="stop at b"):
         list(stream)
+
+
+@pytest.mark.parametrize("name", ["on_error", "on_omitted", "on_conflict"])
+def test_a_callback_that_is_not_callable_is_refused_at_once(name: str) -> None:
+    with pytest.raises(TypeError, match=f"{name} must be a function"):
+        next(schedule_many(PLAN, [GOOD_A], **{name: 3}))  # type: ignore[arg-type]

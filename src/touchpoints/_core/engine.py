@@ -143,6 +143,13 @@ def schedule_many(
     ['c1']
     """
     require(plan, Plan, "plan")
+    for name, callback in (
+        ("on_omitted", on_omitted),
+        ("on_conflict", on_conflict),
+        ("on_error", on_error),
+    ):
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{name} must be a function or None, not {type(callback).__name__}")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     walls: dict[SubjectKey | StageKey, Computed] = {}
     dues: dict[SubjectKey, Computed] = {}
