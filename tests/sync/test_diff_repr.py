@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from touchpoints import Plan, Subject, diff, schedule
+from touchpoints.testing import plans, subjects
 
 
 def _plan(every: str, count: int, title: str = "Service") -> Plan:
@@ -58,3 +62,16 @@ def test_a_change_names_its_touch_point_and_fields() -> None:
     assert repr(change) == (
         "TouchPointChange('s' #2, subject 'c1': due 2026-02-01 -> 2026-03-01, title)"
     )
+
+
+@given(st.data())
+def test_diff_reprs_are_one_bounded_line(data: st.DataObject) -> None:
+    plan = data.draw(plans(max_rules=3))
+    subject = data.draw(subjects(plan))
+    other = data.draw(subjects(plan))
+    change = diff(
+        schedule(plan, subject), schedule(plan, other.model_copy(update={"id": subject.id}))
+    )
+    for text in [str(change), *(repr(c) for c in change.changed)]:
+        assert "\n" not in text
+        assert len(text) <= 300, text
