@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import traceback
 from pathlib import Path
+from types import FunctionType
 
 import pytest
 
@@ -32,14 +33,18 @@ PUBLIC = [
     "HistoryEvent",
     "IcalUpdate",
     "IcalWrite",
+    "JSONReadError",
     "MissingAnchorError",
     "NAMESPACE",
+    "OMISSION_KINDS",
     "Omission",
+    "OmissionKind",
     "Plan",
     "PlanError",
     "Problem",
     "Revision",
     "Rule",
+    "RuleOccurrence",
     "Schedule",
     "ScheduleDiff",
     "ScheduleError",
@@ -79,9 +84,7 @@ PUBLIC = [
     "write_ical",
 ]
 CALLABLES = [
-    name
-    for name in PUBLIC
-    if isinstance(getattr(touchpoints, name), type) or callable(getattr(touchpoints, name))
+    name for name in PUBLIC if isinstance(getattr(touchpoints, name), (type, FunctionType))
 ]
 
 

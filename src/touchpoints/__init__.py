@@ -14,11 +14,16 @@
 
 from __future__ import annotations
 
+from types import FunctionType
+
 from touchpoints._core import (
     DEFAULT_LIMIT,
     NAMESPACE,
+    OMISSION_KINDS,
     Conflict,
     Omission,
+    OmissionKind,
+    RuleOccurrence,
     Schedule,
     TouchPoint,
     explain_plan,
@@ -31,6 +36,7 @@ from touchpoints._errors import (
     CalendarReadError,
     DuplicateTouchPointError,
     ExportError,
+    JSONReadError,
     MissingAnchorError,
     PlanError,
     Problem,
@@ -94,6 +100,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "DIFF_FIELDS",
     "NAMESPACE",
+    "OMISSION_KINDS",
     "Adjustment",
     "AnchorExpression",
     "BusinessCalendar",
@@ -110,13 +117,16 @@ __all__ = [
     "HistoryEvent",
     "IcalUpdate",
     "IcalWrite",
+    "JSONReadError",
     "MissingAnchorError",
     "Omission",
+    "OmissionKind",
     "Plan",
     "PlanError",
     "Problem",
     "Revision",
     "Rule",
+    "RuleOccurrence",
     "Schedule",
     "ScheduleDiff",
     "ScheduleError",
@@ -162,7 +172,7 @@ __all__ = [
 _DEFINED_IN: dict[str, str] = {}
 for _name in __all__:
     _value = globals()[_name]
-    if isinstance(_value, type) or callable(_value):
+    if isinstance(_value, (type, FunctionType)):
         _DEFINED_IN[_name] = _value.__module__
         _value.__module__ = __name__
 del _name, _value

@@ -15,7 +15,8 @@ working for callers that do not know this package::
     ├── SyncError (ConnectionError)        a calendar server could not be brought in step
     ├── ExportError (ValueError)           touch points cannot be exported as asked
     │   └── TemplateError                  a description template is invalid or unfillable
-    └── CalendarReadError (ValueError)     a calendar cannot be read back into touch points
+    ├── CalendarReadError (ValueError)     a calendar cannot be read back into touch points
+    └── JSONReadError (ValueError)         JSON data cannot be read back into touch points
 
 Messages say what is wrong, where, and what would be valid, in words an operations
 person can act on; the same facts are kept as attributes for programs.
@@ -30,6 +31,7 @@ __all__ = [
     "CalendarReadError",
     "DuplicateTouchPointError",
     "ExportError",
+    "JSONReadError",
     "MissingAnchorError",
     "PlanError",
     "Problem",
@@ -330,4 +332,12 @@ class CalendarReadError(TouchpointsError, ValueError):
 
     >>> print(CalendarReadError("the data is not an iCalendar file"))
     the data is not an iCalendar file
+    """
+
+
+class JSONReadError(TouchpointsError, ValueError):
+    """JSON data cannot be read back into touch points, schedules or diffs.
+
+    >>> print(JSONReadError("touch point 3 has no 'due'"))
+    touch point 3 has no 'due'
     """

@@ -3,8 +3,10 @@
 No clock, no environment, no I/O. Other packages import the engine through this
 module. Its submodules, each building on the ones listed before it:
 
+- ``arguments``: type checks at the public functions' entry.
 - ``ids``: touch point ids, the compatibility promise behind updates in place.
-- ``outputs``: what scheduling returns (TouchPoint, Omission, Conflict, Schedule).
+- ``omissions``: what scheduling leaves out or cannot meet (Omission, Conflict).
+- ``outputs``: what scheduling returns (TouchPoint, Schedule).
 - ``rows``: the engine's typed internal row and subject key.
 - ``cache``: the per-call cache.
 - ``arithmetic``: date arithmetic (anchors, shifts, rolls, window bounds).
@@ -12,30 +14,60 @@ module. Its submodules, each building on the ones listed before it:
 - ``lifecycle``: history, missed touch points, stops and terms.
 - ``fatigue``: resolving spacing and caps.
 - ``entries``: one rule's touch points of one term.
+- ``conversions``: touch points and schedules to JSON-ready data and back.
 - ``engine``: schedule() and schedule_many(), the orchestrator.
 - ``explain``: plans in plain words.
 """
 
 from __future__ import annotations
 
+from touchpoints._core.arguments import each, require, require_mapping
+from touchpoints._core.conversions import (
+    RuleTable,
+    read_rules,
+    read_touch_point,
+    reading,
+    touch_point_to_json,
+)
 from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
 from touchpoints._core.explain import explain_plan, explain_rule, one_line
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.ids import NAMESPACE, touch_point_id
-from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
+from touchpoints._core.outputs import (
+    OMISSION_KINDS,
+    Conflict,
+    Omission,
+    OmissionKind,
+    RuleOccurrence,
+    Schedule,
+    TouchPoint,
+    short_text,
+)
 
 __all__ = [
     "DEFAULT_LIMIT",
     "NAMESPACE",
+    "OMISSION_KINDS",
     "Conflict",
     "Omission",
+    "OmissionKind",
+    "RuleOccurrence",
+    "RuleTable",
     "Schedule",
     "TouchPoint",
+    "each",
     "explain_plan",
     "explain_rule",
     "one_line",
+    "read_rules",
+    "read_touch_point",
+    "reading",
+    "require",
+    "require_mapping",
     "resolve_fatigue",
     "schedule",
     "schedule_many",
+    "short_text",
     "touch_point_id",
+    "touch_point_to_json",
 ]

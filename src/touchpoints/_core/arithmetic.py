@@ -115,7 +115,7 @@ def roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
     if reason is None:
         return wall, ()
     moved = datetime.combine(rolled, wall.time()) if isinstance(wall, datetime) else rolled
-    return moved, (Adjustment(day, rolled, reason),)
+    return moved, (Adjustment(day, rolled, reason, closed=days.skipped(day, rolled)),)
 
 
 def instant(bound: date) -> datetime:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from touchpoints._core.arguments import require
 from touchpoints._core.arithmetic import (
     UTC,
     Anchors,
@@ -29,7 +30,7 @@ from touchpoints._core.cache import Computed, remember
 from touchpoints._core.entries import Run, rule_entries
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import default_end, events_by_rule, labeller, stops, terms
-from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
+from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, Schedule, TouchPoint
 from touchpoints._core.rows import Entry, StageKey, SubjectKey, order
 from touchpoints._errors import MissingAnchorError, ScheduleError, TooManyTouchPointsError
 from touchpoints._model import (
@@ -90,6 +91,8 @@ def schedule(
     >>> [tp.due.isoformat() for tp in schedule(plan, subject)]
     ['2024-01-31T10:00:00+01:00', '2024-02-29T10:00:00+01:00', '2024-03-31T10:00:00+02:00']
     """
+    require(plan, Plan, "plan")
+    require(subject, Subject, "subject")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     return engine.schedule(subject)
 
@@ -104,6 +107,7 @@ def schedule_many(
     as_of: date | None = None,
     on_omitted: Callable[[str, Omission], object] | None = None,
     on_conflict: Callable[[str, Conflict], object] | None = None,
+    on_error: Callable[[Subject, ScheduleError], object] | None = None,
 ) -> Iterator[TouchPoint]:
     """Schedule ``plan`` for many subjects, streaming touch points.
 
@@ -113,22 +117,55 @@ def schedule_many(
     ``on_omitted(subject_id, omission)`` is called for every omission and
     ``on_conflict(subject_id, conflict)`` for every fatigue rule that could not be met.
 
+    A subject that cannot be scheduled (a :class:`ScheduleError`, such as a missing
+    anchor or too many touch points) stops the stream by default: the error is
+    raised. With ``on_error``, ``on_error(subject, error)`` is called instead and the
+    subject is skipped: none of its touch points are yielded, and the stream goes on
+    with the next subject (the callback may raise to stop it). Errors that concern
+    the whole call, such as an invalid ``limit``, are always raised.
+
     >>> from datetime import date
     >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
     ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase + 2 weeks"}]})
     >>> subjects = (Subject(id=f"c{n}", anchors={"purchase": date(2026, 1, n)}) for n in (1, 2))
     >>> [(tp.subject_id, tp.due.isoformat()) for tp in schedule_many(plan, subjects)]
     [('c1', '2026-01-15'), ('c2', '2026-01-16')]
+
+    Skipping the subjects that cannot be scheduled, and saying why:
+
+    >>> skipped = []
+    >>> subjects = [Subject(id="c1", anchors={}),
+    ...             Subject(id="c2", anchors={"purchase": date(2026, 1, 2)})]
+    >>> [tp.subject_id for tp in schedule_many(
+    ...     plan, subjects, on_error=lambda subject, error: skipped.append(subject.id))]
+    ['c2']
+    >>> skipped
+    ['c1']
     """
+    require(plan, Plan, "plan")
+    for name, callback in (
+        ("on_omitted", on_omitted),
+        ("on_conflict", on_conflict),
+        ("on_error", on_error),
+    ):
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{name} must be a function or None, not {type(callback).__name__}")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     walls: dict[SubjectKey | StageKey, Computed] = {}
     dues: dict[SubjectKey, Computed] = {}
     for subject in subjects:
-        key = engine.key(subject)
-        computed = dues.get(key)
-        if computed is None:
-            computed = engine.compute(subject.id, key, walls)
-            remember(dues, key, computed)
+        require(subject, Subject, "each subject")
+        try:
+            key = engine.key(subject)
+            computed = dues.get(key)
+            if computed is None:
+                computed = engine.compute(subject.id, key, walls)
+                remember(dues, key, computed)
+        except ScheduleError as error:
+            if on_error is None:
+                raise
+            on_error(subject, error)
+            continue
         if on_omitted is not None:
             for omission in computed.omitted:
                 on_omitted(subject.id, omission)
@@ -337,12 +374,13 @@ class _Engine:
         known = {rule.id for rule in plan.rules}
         for rule_id in sorted({rule_id for rule_id, _ in run.events} - known):
             reason = "has history but is not in the plan; its events are ignored"
-            run.omitted.append(Omission(rule_id, reason=reason))
+            run.omitted.append(Omission(rule_id, reason=reason, kind="unknown_rule"))
         for index, rule in enumerate(plan.rules):
             if rule.when:
                 failed = failed_condition(rule.when, attributes)
                 if failed is not None:
-                    run.omitted.append(Omission(rule.id, reason=f"left out: {failed}"))
+                    reason = f"left out: {failed}"
+                    run.omitted.append(Omission(rule.id, reason=reason, kind="condition"))
                     continue
             days = self._open_days(index, subject_calendar)
             rolls = self._rolls[index] or subject_calendar is not None
@@ -390,10 +428,18 @@ class _Engine:
             return (upper is None or point < upper) and (lower is None or point >= lower)
 
         run.entries = [entry for entry in placed if inside(entry.due)]
-        for entry, note in merged:
+        for entry, note, into in merged:
             if inside(entry.due):
                 label = labeller(entry.term)(entry.occurrence)
-                run.omitted.append(Omission(entry.rule.id, reason=f"{label} {note}"))
+                omission = Omission(
+                    entry.rule.id,
+                    reason=f"{label} {note}",
+                    kind="merged",
+                    occurrences=(entry.occurrence,),
+                    term=entry.term,
+                    merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
+                )
+                run.omitted.append(omission)
         return conflicts
 
     def _open_days(self, index: int, subject_calendar: BusinessCalendar | None) -> OpenDays:

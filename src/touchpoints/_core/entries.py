@@ -101,7 +101,7 @@ def rule_entries(
         if (upper is not None and point >= upper) or (lower is not None and point < lower):
             continue
         if event is not None and event.status in ("skipped", "cancelled"):
-            run.omitted.append(_left_out(rule, event, label(occurrence)))
+            run.omitted.append(_left_out(rule, event, label(occurrence), occurrence, term.number))
             continue
         if ended is not None and day_of(wall) > ended[1]:
             # Dates only grow along a series (rolls keep their order), so
@@ -196,10 +196,11 @@ def _moved(
     return planned, ()
 
 
-def _left_out(rule: Rule, event: HistoryEvent, name: str) -> Omission:
+def _left_out(rule: Rule, event: HistoryEvent, name: str, occurrence: int, term: int) -> Omission:
     """The omission of a touch point the history skipped or cancelled."""
     when = f" on {day_label(day_of(event.on))}" if event.on else ""
-    return Omission(rule.id, reason=f"{name} left out: {event.status}{when}")
+    reason = f"{name} left out: {event.status}{when}"
+    return Omission(rule.id, reason=reason, kind="history", occurrences=(occurrence,), term=term)
 
 
 def _report_stop(run: Run, rule: Rule, ended: tuple[str, date]) -> None:
@@ -208,4 +209,4 @@ def _report_stop(run: Run, rule: Rule, ended: tuple[str, date]) -> None:
         return
     reason = f"has no touch points after {ended[0]} on {day_label(ended[1])}"
     if reason not in {o.reason for o in run.omitted if o.rule_id == rule.id}:
-        run.omitted.append(Omission(rule.id, reason=reason))
+        run.omitted.append(Omission(rule.id, reason=reason, kind="stopped"))

@@ -10,9 +10,11 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from touchpoints._core.arguments import require
 from touchpoints._model import (
     WEEKDAY_CODES,
     WEEKDAY_NAMES,
+    WEEKDAYS,
     AnchorExpression,
     AttributeTest,
     BusinessCalendar,
@@ -271,6 +273,7 @@ def explain_rule(rule: Rule) -> str:
     ...                         starting="start + 3 days", count=8, optional=True)))
     Health check: every 3 months on the first Monday from 3 days after start, at most 8 times (optional: left out for subjects without a start date)
     """  # noqa: E501 - doctest output is one line
+    require(rule, Rule, "rule")
     if rule.at is not None:
         timing = f"once, on {_expression_words(rule.at)}"
         if not rule.at.offset.is_zero:
@@ -336,6 +339,7 @@ def explain_plan(plan: Plan) -> str:
       check-up [call] Check-up call: once, 2 weeks after purchase
       renewal [meeting] Renewal meeting: once, on the renewal
     """
+    require(plan, Plan, "plan")
     title = f"{plan.id} (version {plan.version})"
     if plan.name is not None:
         title = f"{one_line(plan.name)} ({plan.id}, version {plan.version})"
@@ -372,7 +376,14 @@ def explain_plan(plan: Plan) -> str:
             f"{_MISSED_WORDS[plan.missed]}"
         )
     if plan.business_calendar is not None:
-        lines.append(f"Business days: {_calendar_words(plan.business_calendar)}")
+        calendar = plan.business_calendar
+        if calendar.workdays is None:  # say the default: weekends are closed
+            calendar = calendar.model_copy(update={"workdays": WEEKDAYS[:5]})
+        lines.append(f"Business days: {_calendar_words(calendar)}")
+        assert calendar.workdays is not None
+        closed = [day for day in WEEKDAYS if day not in calendar.workdays]
+        if closed:
+            lines.append(f"Closed every week: {_days_words(closed)}")
     if plan.fatigue is not None and (words := _fatigue_words(plan.fatigue)):
         lines.append(f"Contact fatigue: {'; '.join(words)}")
     for channel, window in plan.channels.items():

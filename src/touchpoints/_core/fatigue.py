@@ -68,19 +68,19 @@ def resolve_fatigue(
     rules: Fatigue,
     *,
     is_open: Callable[[int, date], bool],
-) -> tuple[list[Entry], list[tuple[Entry, str]], list[Conflict]]:
+) -> tuple[list[Entry], list[tuple[Entry, str, Entry]], list[Conflict]]:
     """Place ``entries`` so that ``rules`` hold.
 
     ``entries`` are the engine's rows, their ``due`` a wall-clock value;
     ``is_open(rule position, day)`` says whether a rule may
-    land on a day. Returns the placed entries, the merged ones (each with a note), and
-    the conflicts.
+    land on a day. Returns the placed entries, the merged ones (each with a note and
+    the entry it was merged into), and the conflicts.
     """
     items = [_item(n, entry) for n, entry in enumerate(entries)]
     queue = [item.key() for item in items]
     heapq.heapify(queue)
     accepted: list[_Item] = []
-    merged: list[tuple[Entry, str]] = []
+    merged: list[tuple[Entry, str, Entry]] = []
     conflicts: list[Conflict] = []
     gone: set[int] = set()
     while queue:
@@ -102,7 +102,8 @@ def resolve_fatigue(
         why = f"{rule_text} with {winner.name}"
         if rules.merge and kind == "spacing" and loser.channel == winner.channel:
             winner.moves.append(Adjustment(winner.day, winner.day, f"also covers {loser.name}"))
-            merged.append((loser.entry, f"merged into {winner.name} on {day_label(winner.day)}"))
+            note = f"merged into {winner.name} on {day_label(winner.day)}"
+            merged.append((loser.entry, note, winner.entry))
             gone.add(loser.n)
             continue
         if loser is other:

@@ -152,13 +152,21 @@ def missed_outcome(
     """What the ``missed`` policy makes of touch points missed before ``as_of``:
     the touch point to keep (``collapse``) and the omission to report."""
     numbers = ", ".join(label(entry.occurrence) for entry in missed)
+    occurrences = tuple(entry.occurrence for entry in missed)
+    term = missed[0].term
     if policy == "skip":
         reason = f"left out {numbers}: missed before {as_of.isoformat()}"
-        return None, Omission(rule_id, reason=reason)
+        omission = Omission(
+            rule_id, reason=reason, kind="missed", occurrences=occurrences, term=term
+        )
+        return None, omission
     kept = collapse(missed, as_of, zone, time_of_day)
     if len(missed) > 1:
         reason = f"collapsed missed {numbers} into {label(missed[-1].occurrence)}"
-        return kept, Omission(rule_id, reason=reason)
+        omission = Omission(
+            rule_id, reason=reason, kind="collapsed", occurrences=occurrences, term=term
+        )
+        return kept, omission
     return kept, None
 
 

@@ -1,4 +1,5 @@
-"""What scheduling returns: touch points, omissions, fatigue conflicts and schedules.
+"""What scheduling returns: touch points and schedules (omissions and conflicts come
+from ``omissions``, and are re-exported here).
 
 Plain immutable values; the engine builds them and the edges (iCalendar, diffs,
 CalDAV, the command line) read them.
@@ -6,15 +7,57 @@ CalDAV, the command line) read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import NamedTuple, overload
+from datetime import date, datetime
+from typing import Any, Final, NamedTuple, overload
 
 from touchpoints._core.ids import touch_point_id
+from touchpoints._core.omissions import (
+    OMISSION_KINDS,
+    Conflict,
+    Omission,
+    OmissionKind,
+    RuleOccurrence,
+)
 from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of
 
-__all__ = ["Conflict", "Omission", "Schedule", "TouchPoint"]
+__all__ = [
+    "OMISSION_KINDS",
+    "Conflict",
+    "Omission",
+    "OmissionKind",
+    "RuleOccurrence",
+    "Schedule",
+    "TouchPoint",
+    "short_text",
+]
+
+_SHORT: Final = 40
+"""The most characters of a free-form id (a subject's) that a repr shows."""
+
+
+def short_text(text: str, most: int = _SHORT) -> str:
+    """``text`` as a repr, cut to about ``most`` characters with an ellipsis.
+
+    >>> short_text("c1"), short_text("x" * 50, 10)
+    ("'c1'", "'xxxxxxxxx…'")
+    """
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
+def due_text(due: date) -> str:
+    """A due time as reprs show it: ISO 8601, with the zone's name for a datetime.
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> due_text(datetime(2026, 1, 29, 10, tzinfo=ZoneInfo("Europe/Berlin")))
+    '2026-01-29T10:00:00+01:00[Europe/Berlin]'
+    """
+    if isinstance(due, datetime):
+        key = getattr(due.tzinfo, "key", None)
+        return f"{due.isoformat()}[{key}]" if key else due.isoformat()
+    return due.isoformat()
 
 
 class TouchPoint(NamedTuple):
@@ -116,6 +159,60 @@ class TouchPoint(NamedTuple):
             return self.adjustments[0].before
         return day_of(self.due)
 
+    def __repr__(self) -> str:
+        """One line: rule, occurrence, due, subject and plan; never the whole rule.
+
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
+        >>> schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))[0]
+        TouchPoint('call' #1, due 2026-01-15, subject 'c1', plan 'p')
+        """
+        term = f" of term {self.term}" if self.term != 1 else ""
+        moved = f", moved from {self.planned.isoformat()}" if self.adjustments else ""
+        done = f", done {self.done_on.isoformat()}" if self.done_on is not None else ""
+        return (
+            f"TouchPoint({self.rule_id!r} #{self.occurrence}{term}, due {due_text(self.due)}"
+            f"{moved}{done}, subject {short_text(self.subject_id)}, plan {self.plan_id!r})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """This touch point as JSON-ready data (see :meth:`from_json`).
+
+        ``id`` is written for readers and ignored on reading; the rule is written in
+        full; a timed touch point names its zone in ``timezone``.
+
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
+        >>> tp = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))[0]
+        >>> data = tp.to_json()
+        >>> data["due"], data["rule"]["title"]
+        ('2026-01-15', 'Welcome call')
+        >>> TouchPoint.from_json(json.loads(json.dumps(data))) == tp
+        True
+        """
+        from touchpoints._core.conversions import touch_point_to_json
+
+        return touch_point_to_json(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> TouchPoint:
+        """A touch point from the data :meth:`to_json` gives.
+
+        Raises:
+            JSONReadError: the data is not such a touch point.
+            TypeError: the data is not a mapping.
+        """
+        from touchpoints._core.arguments import require
+        from touchpoints._core.conversions import read_touch_point
+
+        require(data, Mapping, "data")
+        return read_touch_point(data, None, "the touch point")
+
     def explain(self) -> str:
         """Where this touch point comes from and why it landed where it did.
 
@@ -142,32 +239,7 @@ class TouchPoint(NamedTuple):
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class Omission:
-    """Touch points of a rule left out for a subject, and why; reported, never silent.
-
-    Attributes:
-        rule_id: the rule.
-        anchor: the anchor the subject lacks, when that is the reason.
-        reason: the reason in words, when it is another one (a condition not met,
-            a stop anchor), phrased to follow the rule's name.
-
-    >>> print(Omission("win-back", "churn"))
-    rule 'win-back' left out: the subject has no 'churn' date
-    >>> print(Omission("upsell", reason="left out: attribute 'segment' is missing"))
-    rule 'upsell' left out: attribute 'segment' is missing
-    """
-
-    rule_id: str
-    anchor: str | None = None
-    reason: str | None = None
-
-    def __str__(self) -> str:
-        why = self.reason or f"left out: the subject has no {self.anchor!r} date"
-        return f"rule {self.rule_id!r} {why}"
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Schedule(Sequence[TouchPoint]):
     """A subject's touch points in order, with what was left out and the window used.
 
@@ -216,20 +288,51 @@ class Schedule(Sequence[TouchPoint]):
     def __iter__(self) -> Iterator[TouchPoint]:
         return iter(self.touch_points)
 
+    def to_json(self) -> dict[str, Any]:
+        """This schedule as JSON-ready data (see :meth:`from_json`): its window, its
+        rules (each once), its touch points (each naming its rule by its position in
+        ``rules``), its omissions (with their text) and its conflicts.
 
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A touch point whose spacing or cap could not be met, and why.
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"},
+        ...     {"id": "win", "title": "Win", "channel": "call", "at": "churn", "optional": True}]})
+        >>> result = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
+        >>> data = result.to_json()
+        >>> [tp["due"] for tp in data["touch_points"]], data["omitted"][0]["kind"]
+        (['2026-01-15'], 'missing_anchor')
+        >>> Schedule.from_json(json.loads(json.dumps(data))) == result
+        True
+        """
+        from touchpoints._core.conversions import schedule_to_json
 
-    >>> print(Conflict("check", 3, 1, "spacing of 7 days with 'service' #2 not met"))
-    rule 'check' #3: spacing of 7 days with 'service' #2 not met
-    """
+        return schedule_to_json(self)
 
-    rule_id: str
-    occurrence: int
-    term: int
-    reason: str
+    @classmethod
+    def from_json(cls, data: Any) -> Schedule:
+        """A schedule from the data :meth:`to_json` gives.
 
-    def __str__(self) -> str:
-        term = f" of term {self.term}" if self.term != 1 else ""
-        return f"rule {self.rule_id!r} #{self.occurrence}{term}: {self.reason}"
+        Raises:
+            JSONReadError: the data is not such a schedule.
+            TypeError: the data is not a mapping.
+        """
+        from touchpoints._core.conversions import reading, schedule_from_json
+
+        return reading("the schedule", lambda: schedule_from_json(data))
+
+    def __repr__(self) -> str:
+        """One line: the count, the first and last due, and what was left out.
+
+        >>> Schedule("p", "c1", ())
+        Schedule(plan 'p', subject 'c1', 0 touch points, 0 omitted, 0 conflicts)
+        """
+        points = self.touch_points
+        count = f"{len(points)} touch point{'s' if len(points) != 1 else ''}"
+        if points:
+            count += f" due {due_text(points[0].due)} to {due_text(points[-1].due)}"
+        return (
+            f"Schedule(plan {self.plan_id!r}, subject {short_text(self.subject_id)}, {count}, "
+            f"{len(self.omitted)} omitted, {len(self.conflicts)} conflicts)"
+        )

@@ -32,6 +32,7 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from touchpoints._core import require
 from touchpoints._errors import PlanError, Problem
 from touchpoints._files.documents import load_document
 from touchpoints._files.positions import Document, FieldPath
@@ -182,7 +183,8 @@ def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Pla
     Raises:
         PlanError: the text is not a valid plan; every problem is listed with its
             line and column.
-        ValueError: ``format`` is not one of the three.
+        PlanError: ``format`` is not one of the three (a PlanError is a ValueError).
+        TypeError: ``text`` or ``format`` is not text.
 
     >>> plan = parse_plan_text('''
     ... plan: welcome
@@ -200,9 +202,12 @@ def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Pla
       line 3, column 49, touchpoints[0].every: the interval must be longer than zero,
       such as '90 days'; found '0 days'
     """
+    require(text, str, "text")
+    require(format, str, "format")
     name = {"yml": "yaml"}.get(format.lower(), format.lower())
     if name not in ("yaml", "json", "toml"):
-        raise ValueError(f"format must be 'yaml', 'json' or 'toml', not {format!r}")
+        message = f"format must be 'yaml', 'json' or 'toml', not {format!r}"
+        raise PlanError([Problem("", message)], source=source)
     try:
         document = load_document(text, name)
     except DocumentError as error:

@@ -40,6 +40,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from touchpoints._core import require
 from touchpoints._errors import Problem, SubjectError
 from touchpoints._files.csv_subjects import csv_subjects
 from touchpoints._files.documents import load_document
@@ -65,6 +66,7 @@ def plan_anchor_names(plan: Plan) -> tuple[str, ...]:
     >>> plan_anchor_names(plan)
     ('purchase', 'renewal')
     """
+    require(plan, Plan, "plan")
     return (*plan.subject_anchors(), *plan.anchors)
 
 

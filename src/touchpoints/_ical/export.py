@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, each, require, require_mapping
 from touchpoints._errors import DuplicateTouchPointError, ExportError
 from touchpoints._ical.options import DEFAULT_NAME, ExportOptions, resolve
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
@@ -65,8 +65,13 @@ def write_ical(
     >>> b"DTSTART;VALUE=DATE:20260115" in out.getvalue()
     True
     """
+    _check(options, state)
     count, new_state = write_feed(
-        touch_points, stream, resolve(options), state=state, zones_first=None
+        each(touch_points, TouchPoint, "each touch point"),
+        stream,
+        resolve(options),
+        state=state,
+        zones_first=None,
     )
     return IcalWrite(count, new_state)
 
@@ -154,8 +159,9 @@ def update_ical(
     >>> b"LAST-MODIFIED:20260201T000000Z" in second.data
     True
     """
+    _check(options, state)
     resolved = resolve(options)
-    items = tuple(touch_points)
+    items = tuple(each(touch_points, TouchPoint, "each touch point"))
     check_unique(items)
     extra: list[date] = []
     if state is not None and resolved.removed == "cancel":
@@ -197,6 +203,7 @@ def to_ical_by_owner(
     >>> b"X-WR-CALNAME:Touch points \\xe2\\x80\\x93 sales" in feeds["sales"]
     True
     """
+    _check(options, None)
     if options.calendar_uid is not None:
         raise ExportError(
             "to_ical_by_owner gives each owner's feed its own calendar UID; leave "
@@ -204,7 +211,7 @@ def to_ical_by_owner(
         )
     base = DEFAULT_NAME if options.name is None else options.name
     groups: dict[str | None, list[TouchPoint]] = {}
-    for tp in touch_points:
+    for tp in each(touch_points, TouchPoint, "each touch point"):
         groups.setdefault(tp.rule.owner, []).append(tp)
     return {
         owner: to_ical(
@@ -217,3 +224,10 @@ def to_ical_by_owner(
             groups.items(), key=lambda item: (item[0] is None, item[0] or "")
         )
     }
+
+
+def _check(options: object, state: object) -> None:
+    """TypeError for options or a state of the wrong type (see ``require``)."""
+    require(options, ExportOptions, "options")
+    if state is not None:
+        require_mapping(state, Revision, "state")

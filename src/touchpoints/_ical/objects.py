@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event, Todo
 from icalendar.prop import vText
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, each, require, require_mapping
 from touchpoints._ical.fields import (
     all_day_length,
     category_list,
@@ -60,7 +60,10 @@ def to_icalendar(
     >>> calendar.to_ical() == to_ical(tps, options=options)
     True
     """
-    return build_calendar(touch_points, options, state)
+    require(options, ExportOptions, "options")
+    if state is not None:
+        require_mapping(state, Revision, "state")
+    return build_calendar(each(touch_points, TouchPoint, "each touch point"), options, state)
 
 
 def build_calendar(

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from icalendar.cal.component import Component
 from pydantic import ValidationError
 
-from touchpoints._core import TouchPoint, touch_point_id
+from touchpoints._core import TouchPoint, each, require, touch_point_id
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.content_lines import unescape
 from touchpoints._model import Adjustment, Rule, zone_for
@@ -46,11 +46,12 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     ...           subject_ids=["c1", "c2"]) == tuple(tps)
     True
     """
+    require(data, (bytes, str), "data")
+    candidates = tuple(dict.fromkeys(each(subject_ids, str, "each subject id")))
     try:
         calendars = Calendar.from_ical(data, multiple=True)
     except ValueError as error:
         raise CalendarReadError(f"the data is not an iCalendar file ({error})") from None
-    candidates = tuple(dict.fromkeys(subject_ids))
     rules: dict[str, Rule] = {}
     pending: list[_Read] = []
     for calendar in calendars:

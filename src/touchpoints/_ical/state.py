@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
+from touchpoints._core import require, require_mapping
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.fields import zone_key
 from touchpoints._ical.options import utc
@@ -24,6 +25,7 @@ def dump_ical_state(state: Mapping[str, Revision]) -> str:
     >>> load_ical_state(text)["u1"].sequence
     2
     """
+    require_mapping(state, Revision, "state")
     rows: dict[str, list[object]] = {}
     for uid in sorted(state):
         revision = state[uid]
@@ -55,6 +57,7 @@ def load_ical_state(text: str) -> dict[str, Revision]:
     >>> load_ical_state("{}")
     {}
     """
+    require(text, str, "text")
     try:
         rows = json.loads(text)
         state: dict[str, Revision] = {}

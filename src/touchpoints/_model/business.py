@@ -12,7 +12,7 @@ machine's locale, so schedules are the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
@@ -125,20 +125,51 @@ class BusinessCalendar(Frozen):
 class Adjustment:
     """One move of a touch point, and why.
 
+    Attributes:
+        before: the day it was on.
+        after: the day it moved to (the same day when it stayed).
+        reason: why, in words: for a roll, why ``before`` was closed.
+        closed: for a roll, every closed day it passed over and why each was closed,
+            in the order passed (see :meth:`OpenDays.skipped`); empty otherwise.
+            Not compared: it follows from ``before``, ``after`` and the calendar.
+
+    When the days passed over were closed for more than one reason, the text names
+    each reason with its days:
+
     >>> print(Adjustment(date(2026, 5, 2), date(2026, 5, 4), "weekend"))
     Sat 2026-05-02 -> Mon 2026-05-04: weekend
     >>> print(Adjustment(date(2026, 5, 2), date(2026, 5, 2), "kept on a closed day (weekend)"))
     Sat 2026-05-02: kept on a closed day (weekend)
-    """
+    >>> print(Adjustment(date(2026, 5, 23), date(2026, 5, 26), "weekend", closed=(
+    ...     (date(2026, 5, 23), "weekend"), (date(2026, 5, 24), "weekend"),
+    ...     (date(2026, 5, 25), "holiday: Pentecost Monday"))))
+    Sat 2026-05-23 -> Tue 2026-05-26: weekend on Sat 2026-05-23, Sun 2026-05-24; holiday: Pentecost Monday on Mon 2026-05-25
+    """  # noqa: E501 - doctest output is one line
 
     before: date
     after: date
     reason: str
+    closed: tuple[tuple[date, str], ...] = field(default=(), compare=False)
+
+    @property
+    def story(self) -> str:
+        """The reason, or, when the days passed over were closed for several reasons,
+        each reason with its days."""
+        by_reason: dict[str, list[date]] = {}
+        for day, why in self.closed:
+            by_reason.setdefault(why, []).append(day)
+        if len(by_reason) <= 1:
+            return self.reason
+        story = "; ".join(
+            f"{why} on {', '.join(day_label(day) for day in days)}"
+            for why, days in by_reason.items()
+        )
+        return f"{story} (month end)" if self.reason.endswith(" (month end)") else story
 
     def __str__(self) -> str:
         if self.before == self.after:
             return f"{day_label(self.before)}: {self.reason}"
-        return f"{day_label(self.before)} -> {day_label(self.after)}: {self.reason}"
+        return f"{day_label(self.before)} -> {day_label(self.after)}: {self.story}"
 
 
 def day_label(day: date) -> str:
@@ -242,6 +273,24 @@ class OpenDays:
             return self._seek(day, -1, reason), f"{reason} (month end)"
         before = self._seek(day, -1, reason)
         return (after if after - day <= day - before else before), reason
+
+    def skipped(self, day: date, target: date) -> tuple[tuple[date, str], ...]:
+        """Every closed day from ``day`` towards ``target`` (``target`` itself left
+        out), with why it is closed: what a roll from ``day`` to ``target`` passed over.
+
+        >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
+        >>> [(d.isoformat(), why) for d, why in days.skipped(date(2026, 5, 23), date(2026, 5, 26))]
+        [('2026-05-23', 'weekend'), ('2026-05-24', 'weekend'), ('2026-05-25', 'holiday: Pentecost Monday')]
+        """  # noqa: E501 - doctest output is one line
+        step = timedelta(days=1 if target >= day else -1)
+        found: list[tuple[date, str]] = []
+        current = day
+        while current != target:
+            why = self.closed_because(current)
+            if why is not None:
+                found.append((current, why))
+            current += step
+        return tuple(found)
 
     def add(self, day: date, business_days: int) -> date:
         """``day`` moved by ``business_days`` open days (back for a negative count);

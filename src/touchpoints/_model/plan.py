@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Final
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from touchpoints._model.base import Frozen
@@ -30,6 +30,17 @@ from touchpoints._model.fields import (
 from touchpoints._model.rules import Rule
 
 __all__ = ["ChannelWindow", "Plan", "Term"]
+
+
+def _at_least_one_rule(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    # Checked after the rules validate, not with ``min_length``: pydantic checks a
+    # length on the items that validated, so one bad rule in a plan of one would
+    # also be reported as "at least 1 item", a second, false complaint.
+    if not rules:
+        raise PydanticCustomError(
+            "too_short", "a plan needs at least one rule", {"min_length": 1, "actual_length": 0}
+        )
+    return rules
 
 
 class Term(Frozen):
@@ -163,10 +174,10 @@ class Plan(Frozen):
         default_factory=dict,
         description="Contact windows per channel: a time of day and the weekdays it is used on.",
     )
-    rules: tuple[Rule, ...] = Field(
+    rules: Annotated[tuple[Rule, ...], AfterValidator(_at_least_one_rule)] = Field(
         alias="touchpoints",
-        min_length=1,
         max_length=1_000,
+        json_schema_extra={"minItems": 1},
         description="The plan's rules: what contact to make, and when.",
     )
 

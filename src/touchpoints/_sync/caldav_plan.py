@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote, unquote
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, each, require
 from touchpoints._errors import DuplicateTouchPointError, ExportError, SyncScopeError
 from touchpoints._ical import content_lines
 
@@ -195,8 +195,27 @@ def plan_sync(
     >>> plan_sync([], [], plan_id="after-sales")
     SyncPlan(create=(), update=(), delete=(), unchanged=(), conflicts=())
     """
-    scope = Scope(plan_id, None if subjects is None else frozenset(subjects), partition)
-    return decide(remote, outgoing(events, scope), scope)
+    require(plan_id, str, "plan_id")
+    require(partition, str, "partition")
+    if subjects is not None:
+        subjects = frozenset(each(subjects, str, "each subject id"))
+    scope = Scope(plan_id, subjects, partition)
+    pairs = (_pair(item) for item in each(events, tuple, "each event"))
+    return decide(
+        each(remote, CalendarResource, "each remote resource"), outgoing(pairs, scope), scope
+    )
+
+
+def _pair(item: tuple[object, ...]) -> tuple[TouchPoint, bytes | str]:
+    """An event as a (touch point, exported calendar) pair, or a TypeError."""
+    if len(item) != 2:
+        raise TypeError(f"each event must be a (touch point, calendar) pair, not {len(item)} items")
+    tp, exported = item
+    require(tp, TouchPoint, "each event's touch point")
+    require(exported, (bytes, str), "each event's calendar")
+    assert isinstance(tp, TouchPoint)
+    assert isinstance(exported, bytes | str)
+    return tp, exported
 
 
 def _digest(*parts: str) -> str:

@@ -10,14 +10,24 @@ Everything here is pure: values in, values out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from touchpoints._core import TouchPoint
-from touchpoints._errors import DuplicateTouchPointError
+from touchpoints._core import (
+    RuleTable,
+    TouchPoint,
+    each,
+    read_rules,
+    read_touch_point,
+    reading,
+    require,
+    short_text,
+    touch_point_to_json,
+)
+from touchpoints._errors import DuplicateTouchPointError, JSONReadError
 
 __all__ = ["DIFF_FIELDS", "ScheduleDiff", "TouchPointChange", "diff"]
 
@@ -49,7 +59,11 @@ make up the id, so two touch points with the same id always agree on them.
 _UTC: Final = ZoneInfo("UTC")
 
 
-@dataclass(frozen=True, slots=True)
+_FIRST: Final = 3
+"""How many ids a diff's repr shows."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class TouchPointChange:
     """One touch point in both schedules whose fields differ.
 
@@ -78,8 +92,32 @@ class TouchPointChange:
         """The id both touch points share."""
         return self.new.id
 
+    def __repr__(self) -> str:
+        """One line: which touch point, and what changed (the due time in full).
 
-@dataclass(frozen=True, slots=True)
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> def plan(at):
+        ...     return Plan.model_validate({"plan": "p", "touchpoints": [
+        ...         {"id": "call", "title": "Call", "channel": "call", "at": at}]})
+        >>> subject = Subject(id="c1", anchors={"purchase": date(2026, 1, 15)})
+        >>> diff(schedule(plan("purchase"), subject),
+        ...      schedule(plan("purchase + 1 day"), subject)).changed[0]
+        TouchPointChange('call' #1, subject 'c1': due 2026-01-15 -> 2026-01-16)
+        """
+        new = self.new
+        term = f" of term {new.term}" if new.term != 1 else ""
+        fields = [
+            f"due {self.old.due.isoformat()} -> {new.due.isoformat()}" if name == "due" else name
+            for name in self.fields
+        ]
+        return (
+            f"TouchPointChange({new.rule_id!r} #{new.occurrence}{term}, subject "
+            f"{short_text(new.subject_id)}: {', '.join(fields)})"
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class ScheduleDiff:
     """What turns one schedule into another: touch points added, changed and removed.
 
@@ -114,6 +152,71 @@ class ScheduleDiff:
     def __len__(self) -> int:
         """The number of touch points added, changed or removed."""
         return len(self.added) + len(self.changed) + len(self.removed)
+
+    def __repr__(self) -> str:
+        """One line: the counts, and the first few ids (``+`` added, ``~`` changed,
+        ``-`` removed); ``str()`` is the same.
+
+        >>> ScheduleDiff()
+        ScheduleDiff(0 added, 0 changed, 0 removed)
+        """
+        counts = (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        )
+        ids = [f"+{tp.id}" for tp in self.added[:_FIRST]]
+        ids += [f"~{change.id}" for change in self.changed[:_FIRST]]
+        ids += [f"-{tp.id}" for tp in self.removed[:_FIRST]]
+        if not ids:
+            return f"ScheduleDiff({counts})"
+        more = ", …" if len(self) > _FIRST else ""
+        return f"ScheduleDiff({counts}: {', '.join(ids[:_FIRST])}{more})"
+
+    def to_json(self) -> dict[str, Any]:
+        """This diff as JSON-ready data (see :meth:`from_json`): ``added``, ``changed``
+        (each with ``old``, ``new`` and ``fields``) and ``removed``, touch points as
+        :meth:`TouchPoint.to_json <touchpoints.TouchPoint.to_json>` writes them but
+        naming their rule by its position in ``rules``, which lists each rule once.
+
+        >>> import json
+        >>> from datetime import date
+        >>> from touchpoints import Plan, Subject, schedule
+        >>> def plan(at):
+        ...     return Plan.model_validate({"plan": "p", "touchpoints": [
+        ...         {"id": "call", "title": "Call", "channel": "call", "at": at}]})
+        >>> subject = Subject(id="c1", anchors={"purchase": date(2026, 1, 15)})
+        >>> change = diff(schedule(plan("purchase"), subject),
+        ...               schedule(plan("purchase + 1 day"), subject))
+        >>> data = change.to_json()
+        >>> data["changed"][0]["fields"], len(data["rules"])
+        (['due'], 2)
+        >>> ScheduleDiff.from_json(json.loads(json.dumps(data))) == change
+        True
+        """
+        rules = RuleTable()
+        return {
+            "added": [touch_point_to_json(tp, rules) for tp in self.added],
+            "changed": [
+                {
+                    "old": touch_point_to_json(change.old, rules),
+                    "new": touch_point_to_json(change.new, rules),
+                    "fields": list(change.fields),
+                }
+                for change in self.changed
+            ],
+            "removed": [touch_point_to_json(tp, rules) for tp in self.removed],
+            "rules": rules.rules,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ScheduleDiff:
+        """A diff from the data :meth:`to_json` gives.
+
+        Raises:
+            JSONReadError: the data is not such a diff.
+            TypeError: the data is not a mapping.
+        """
+        require(data, Mapping, "data")
+        return reading("the diff", lambda: _diff_from_json(data))
 
     def apply(self, old: Iterable[TouchPoint]) -> tuple[TouchPoint, ...]:
         """Replay this diff on ``old``: the new schedule's touch points.
@@ -203,9 +306,35 @@ def diff(old: Iterable[TouchPoint], new: Iterable[TouchPoint]) -> ScheduleDiff:
     )
 
 
+def _diff_from_json(data: Mapping[str, Any]) -> ScheduleDiff:
+    rules = read_rules(data.get("rules"), "the diff")
+
+    def points(key: str) -> tuple[TouchPoint, ...]:
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise JSONReadError(f"the diff: {key!r} must be a list")
+        return tuple(read_touch_point(item, rules, f"{key} {n}") for n, item in enumerate(items))
+
+    changed = data.get("changed")
+    if not isinstance(changed, list):
+        raise JSONReadError("the diff: 'changed' must be a list")
+    changes = []
+    for n, item in enumerate(changed):
+        what = f"changed {n}"
+        if not isinstance(item, Mapping):
+            raise JSONReadError(f"{what} must be an object")
+        fields = item.get("fields")
+        if not isinstance(fields, list) or not all(name in DIFF_FIELDS for name in fields):
+            raise JSONReadError(f"{what}: 'fields' must list names of DIFF_FIELDS")
+        old = read_touch_point(item.get("old"), rules, f"{what}: old")
+        new = read_touch_point(item.get("new"), rules, f"{what}: new")
+        changes.append(TouchPointChange(old, new, tuple(fields)))
+    return ScheduleDiff(added=points("added"), changed=tuple(changes), removed=points("removed"))
+
+
 def _by_id(touch_points: Iterable[TouchPoint], which: str) -> dict[str, TouchPoint]:
     result: dict[str, TouchPoint] = {}
-    for tp in touch_points:
+    for tp in each(touch_points, TouchPoint, "each touch point"):
         key = tp.id
         if key in result:
             raise DuplicateTouchPointError(key, which, tp.subject_id, tp.rule_id, tp.occurrence)
