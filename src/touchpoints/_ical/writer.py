@@ -14,7 +14,7 @@ from typing import Final, NamedTuple, Protocol
 
 from touchpoints._core import TouchPoint
 from touchpoints._ical.content_lines import (
-    escape,
+    escape_value,
     fold,
     format_date,
     format_datetime,
@@ -114,22 +114,22 @@ class Writer:
             self.rules.clear()
         rule = tp.rule
         options = self.options
-        summary = fold(f"SUMMARY:{escape(rule.title)}")
-        categories = fold("CATEGORIES:" + ",".join(escape(c) for c in category_list(rule)))
+        summary = fold(f"SUMMARY:{escape_value(rule.title)}")
+        categories = fold("CATEGORIES:" + ",".join(escape_value(c) for c in category_list(rule)))
         description = ""
         if options.template is None and rule.description is not None:
-            description = fold(f"DESCRIPTION:{escape(rule.description)}")
+            description = fold(f"DESCRIPTION:{escape_value(rule.description)}")
         plan_rule = (
-            fold(f"X-TOUCHPOINTS-PLAN:{escape(tp.plan_id)}")
-            + fold(f"X-TOUCHPOINTS-RULE:{escape(rule.id)}")
-            + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape(rule_json(rule))}")
+            fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}")
+            + fold(f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}")
+            + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(rule_json(rule))}")
         )
         alarm = ""
         if options.alarm is not None:
             related = ";RELATED=END" if options.component == "VTODO" else ""
             alarm = (
                 "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"
-                + fold(f"DESCRIPTION:{escape(rule.title)}")
+                + fold(f"DESCRIPTION:{escape_value(rule.title)}")
                 + fold(f"TRIGGER{related}:{format_duration(options.alarm)}")
                 + "END:VALARM\r\n"
             )
@@ -217,11 +217,11 @@ class Writer:
             description = parts.description
         else:
             text = description_text(tp, self.options)
-            description = fold(f"DESCRIPTION:{escape(text)}") if text else ""
+            description = fold(f"DESCRIPTION:{escape_value(text)}") if text else ""
         occurrence = f"X-TOUCHPOINTS-OCCURRENCE:{tp.occurrence}\r\n"
         if tp.adjustments or tp.done_on is not None:
             occurrence = (
-                "".join(fold(f"{name}:{escape(text)}") for name, text in extra_properties(tp))
+                "".join(fold(f"{name}:{escape_value(text)}") for name, text in extra_properties(tp))
                 + occurrence
             )
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
@@ -264,7 +264,7 @@ class Writer:
                 start_line = f";TZID={zone_key(start)}:{format_datetime(written)}\r\n"
             self.track(start)
         stamp = format_datetime(revision.modified)
-        summary = fold(f"SUMMARY:{escape(revision.summary)}")
+        summary = fold(f"SUMMARY:{escape_value(revision.summary)}")
         if self.options.component == "VEVENT":
             return (
                 f"BEGIN:VEVENT\r\n{summary}DTSTART{start_line}DTSTAMP:{stamp}\r\n"
