@@ -51,7 +51,13 @@ from touchpoints._ical.options import PRODID, Attributes, ComponentName, ExportO
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
 from touchpoints._ical.vtimezone import vtimezone_text
 from touchpoints._ical.writer import BinaryWriter
-from touchpoints._ical.export import to_ical, to_ical_by_owner, update_ical, write_ical
+from touchpoints._ical.export import (
+    to_ical,
+    to_ical_by_owner,
+    to_ical_resource,
+    update_ical,
+    write_ical,
+)
 from touchpoints._ical.objects import to_icalendar
 from touchpoints._ical.reader import from_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
@@ -72,6 +78,7 @@ __all__ = [
     "load_ical_state",
     "to_ical",
     "to_ical_by_owner",
+    "to_ical_resource",
     "to_icalendar",
     "unfold",
     "update_ical",

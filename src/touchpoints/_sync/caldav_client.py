@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from touchpoints._core import TouchPoint
 from touchpoints._errors import SyncError
-from touchpoints._ical import ExportOptions, to_ical
+from touchpoints._ical import ExportOptions, to_ical_resource
 from touchpoints._sync.caldav_plan import (
     CalendarResource,
     Scope,
@@ -113,7 +113,8 @@ def sync_caldav(
         partition: a label splitting one plan's events further (see
             :func:`~touchpoints.plan_sync`).
         render: exports one touch point as a single-event calendar; by default
-            ``to_ical([tp], options=options)``.
+            ``to_ical([tp], options=options)``, with every ``VTIMEZONE`` covering
+            1970 to 2037 (or wider), so that a zone reads the same in every resource.
         username: the user name for the server.
         password: the password for the server.
         auth: an authentication object for ``niquests`` (or ``requests``) instead of
@@ -156,7 +157,7 @@ def sync_caldav(
 
     def export(tp: TouchPoint) -> bytes | str:
         scope.check(tp)  # before exporting, so that a stray touch point gets this error
-        return to_ical([tp], options=options) if render is None else render(tp)
+        return to_ical_resource(tp, options=options) if render is None else render(tp)
 
     events = outgoing(((tp, export(tp)) for tp in touch_points), scope)
     url, url_user, url_password = _split_credentials(calendar_url)
