@@ -256,6 +256,21 @@ def _list(client: DAVClient, url: str, secrets: tuple[str, ...]) -> list[Calenda
             status=response.status,
             detail=_scrub(str(response.reason or ""), secrets),
         )
+    tree = getattr(response, "tree", None)
+    if tree is None or getattr(tree, "tag", None) != "{DAV:}multistatus":
+        # A login page, a proxy's error page or an empty answer is not an empty
+        # calendar: taking it for one would plan to create every event again.
+        kind = str(response.headers.get("Content-Type") or "no content type")
+        raise SyncError(
+            url,
+            "listing the calendar",
+            status=response.status,
+            detail=_scrub(
+                f"the server's answer is not a CalDAV listing ({kind}); check the "
+                "calendar's address and the credentials",
+                secrets,
+            ),
+        )
     resources: list[CalendarResource] = []
     for result in response.parse_calendar_query():
         if result.status == 200 and result.calendar_data:
