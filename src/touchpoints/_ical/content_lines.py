@@ -67,19 +67,23 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\" and i + 1 < n:
-            nxt = text[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+    r"""The text an escaped TEXT value stands for (``\n`` or ``\N`` is a line break).
+
+    >>> print(unescape(r"a\\;b\nc\,d"))
+    a\;b
+    c,d
+    """
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(_unescaped, text)
+
+
+_ESCAPED: Final = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "\n" if char in "nN" else char
 
 
 def fold(line: str) -> str:

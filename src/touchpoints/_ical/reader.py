@@ -203,10 +203,11 @@ def _read_component(kind: str, properties: dict[str, Line], rules: dict[str, Rul
     uid = unescape(properties["UID"].value) if "UID" in properties else ""
     plan_id = _raw(properties, "X-TOUCHPOINTS-PLAN", uid)
     rule_id = _raw(properties, "X-TOUCHPOINTS-RULE", uid)
-    text = _raw(properties, "X-TOUCHPOINTS-RULE-JSON", uid)
+    written = properties.get("X-TOUCHPOINTS-RULE-JSON")
     occurrence = _read_number(properties, "X-TOUCHPOINTS-OCCURRENCE", uid)
-    rule = rules.get(text)
+    rule = None if written is None else rules.get(written.value)
     if rule is None:
+        text = _raw(properties, "X-TOUCHPOINTS-RULE-JSON", uid)
         try:
             rule = Rule.model_validate_json(text)
         except ValidationError as error:
@@ -214,7 +215,8 @@ def _read_component(kind: str, properties: dict[str, Line], rules: dict[str, Rul
                 f"the touch point with UID {uid} carries a rule that is not valid "
                 f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
             ) from None
-        rules[text] = rule
+        assert written is not None
+        rules[written.value] = rule
     if rule.id != rule_id:
         raise CalendarReadError(
             f"the touch point with UID {uid} names rule {rule_id!r} but carries rule {rule.id!r}"

@@ -38,6 +38,12 @@ def parse_line(text: str) -> Line | None:
     >>> parse_line("no colon") is None
     True
     """
+    colon = text.find(":")
+    if colon > 0 and ";" not in text[:colon] and '"' not in text[:colon]:
+        name = text[:colon]
+        if _NAME.fullmatch(name):
+            return Line(name.upper(), {}, text[colon + 1 :])
+        return None
     match = _NAME.match(text)
     if match is None:
         return None
