@@ -7,6 +7,7 @@ in a thread for the test and stops with it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -98,3 +99,43 @@ def test_an_empty_multistatus_is_an_empty_calendar(server: tuple[str, type[Reply
     reply.body = EMPTY_LISTING
     report = sync_caldav(url, TPS, plan_id="after-sales", options=OPTIONS, timeout=5, dry_run=True)
     assert report.created == (TPS[0].id,)
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """Answers with a listing one byte at a time, a byte every half second, for at most
+    about fifteen seconds, then stops."""
+
+    def do_REPORT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = EMPTY_LISTING[:30]
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(EMPTY_LISTING)))
+        self.end_headers()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            return
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_timeout_bounds_each_answer_not_each_read() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/cal/"
+    try:
+        began = time.monotonic()
+        with pytest.raises(SyncError, match="listing the calendar"):
+            sync_caldav(url, TPS, plan_id="after-sales", options=OPTIONS, timeout=2)
+        assert time.monotonic() - began < 6
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
