@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import vobject  # type: ignore[import-untyped]
+
 from touchpoints import ExportOptions, Subject, parse_plan, schedule, to_ical
 
 

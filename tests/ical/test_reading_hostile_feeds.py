@@ -36,7 +36,14 @@ TPS = [
         (Adjustment(date(2026, 7, 12), date(2026, 7, 14), "weekend"),),
         date(2026, 7, 15),
     ),
-    TouchPoint("p", "service", "c1", 3, datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")), RULE),
+    TouchPoint(
+        "p",
+        "service",
+        "c1",
+        3,
+        datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+        RULE,
+    ),
 ]
 FEED = to_ical(TPS, options=ExportOptions(stamp=STAMP)).replace(b"\r\n ", b"")
 
@@ -53,14 +60,40 @@ def test_the_feed_reads_back() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (damaged(b"X-TOUCHPOINTS-PLAN:p\r\n", b"X-TOUCHPOINTS-PLAN:p\r\nX-TOUCHPOINTS-PLAN:q\r\n"), "twice"),
-        (damaged(b"X-TOUCHPOINTS-OCCURRENCE:1\r\n", b"X-TOUCHPOINTS-OCCURRENCE:1\r\nX-TOUCHPOINTS-OCCURRENCE:1\r\n"), "twice"),
+        (
+            damaged(
+                b"X-TOUCHPOINTS-PLAN:p\r\n", b"X-TOUCHPOINTS-PLAN:p\r\nX-TOUCHPOINTS-PLAN:q\r\n"
+            ),
+            "twice",
+        ),
+        (
+            damaged(
+                b"X-TOUCHPOINTS-OCCURRENCE:1\r\n",
+                b"X-TOUCHPOINTS-OCCURRENCE:1\r\nX-TOUCHPOINTS-OCCURRENCE:1\r\n",
+            ),
+            "twice",
+        ),
         (damaged(b"DTSTART;VALUE=DATE:20260415", b"DTSTART:notadate"), "DTSTART"),
         (damaged(b"DTSTART;VALUE=DATE:20260415", b"DTSTART;VALUE=DATE:20261345"), "DTSTART"),
-        (damaged(b"DTSTART;TZID=Europe/Berlin:20260714T100000", b"DTSTART;TZID=Europe/Berlin:20260714T250000"), "DTSTART"),
-        (damaged(b"X-TOUCHPOINTS-ADJUSTMENTS:", b"X-TOUCHPOINTS-ADJUSTMENTS:" + b"[" * 100_000), "adjustments"),
-        (damaged(b"X-TOUCHPOINTS-DONE:2026-07-15", b"X-TOUCHPOINTS-DONE:" + b"9" * 5000), "completion"),
-        (damaged(b"X-TOUCHPOINTS-OCCURRENCE:1", b"X-TOUCHPOINTS-OCCURRENCE:" + b"9" * 5000), "whole number"),
+        (
+            damaged(
+                b"DTSTART;TZID=Europe/Berlin:20260714T100000",
+                b"DTSTART;TZID=Europe/Berlin:20260714T250000",
+            ),
+            "DTSTART",
+        ),
+        (
+            damaged(b"X-TOUCHPOINTS-ADJUSTMENTS:", b"X-TOUCHPOINTS-ADJUSTMENTS:" + b"[" * 100_000),
+            "adjustments",
+        ),
+        (
+            damaged(b"X-TOUCHPOINTS-DONE:2026-07-15", b"X-TOUCHPOINTS-DONE:" + b"9" * 5000),
+            "completion",
+        ),
+        (
+            damaged(b"X-TOUCHPOINTS-OCCURRENCE:1", b"X-TOUCHPOINTS-OCCURRENCE:" + b"9" * 5000),
+            "whole number",
+        ),
         (damaged(b"DTSTART;TZID=Europe/Berlin", b"DTSTART;TZID=Mars/Olympus"), "Mars/Olympus"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nX-TOUCHPOINTS-PLAN:p\r\n", "not an iCalendar"),
         (b"\xff\xfe\x00", "not an iCalendar"),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 from caldav.davclient import DAVClient
 
-from tests.sync.conftest import Radicale
 from touchpoints import ExportOptions, Plan, Subject, diff, schedule, sync_caldav
+
+if TYPE_CHECKING:  # conftest.py cannot be imported at run time, but mypy can read it
+    from tests.sync.conftest import Radicale
 
 OPTIONS = ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))
 CUSTOMER = Subject(id="cust-1", anchors={"purchase": date(2026, 1, 15)})
@@ -29,7 +31,8 @@ def visits(count: int) -> Plan:
 
 def summaries(client: DAVClient, url: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    for event in client.calendar(url=url).events():
+    collection = client.calendar(url=url)  # type: ignore[no-untyped-call]
+    for event in collection.events():
         for component in icalendar.Calendar.from_ical(event.data).walk("VEVENT"):
             found[str(component["UID"])] = str(component["SUMMARY"])
     return found
@@ -42,11 +45,13 @@ def test_raising_a_count_keeps_an_edit_made_in_the_calendar(radicale: Radicale) 
     # The first three visits are the same as before: the diff says so.
     change = diff(three, four)
     assert [tp.id for tp in change.added] == [four[3].id]
-    assert not change.changed and not change.removed
+    assert not change.changed
+    assert not change.removed
     sync_caldav(url, three, plan_id="after-sales", options=OPTIONS)
     edited = three[1].id
     with radicale.client() as client:
-        (event,) = [e for e in client.calendar(url=url).events() if edited in e.data]
+        collection = client.calendar(url=url)  # type: ignore[no-untyped-call]
+        (event,) = [e for e in collection.events() if edited in e.data]
         event.data = event.data.replace("SUMMARY:Service visit", "SUMMARY:Visit (bring the ladder)")
         event.save()
 
@@ -67,7 +72,10 @@ def test_a_new_title_still_updates_the_events(radicale: Radicale) -> None:
         {
             "plan": "after-sales",
             "touchpoints": [
-                {**renamed.rules[0].model_dump(mode="json", exclude_defaults=True), "title": "Visit"}
+                {
+                    **renamed.rules[0].model_dump(mode="json", exclude_defaults=True),
+                    "title": "Visit",
+                }
             ],
         }
     )

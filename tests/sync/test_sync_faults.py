@@ -24,9 +24,7 @@ PLAN = Plan.model_validate(
     }
 )
 TPS = schedule(PLAN, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
-EMPTY_LISTING = (
-    b'<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>'
-)
+EMPTY_LISTING = b'<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>'
 
 
 class Reply:
@@ -60,7 +58,9 @@ def serve(reply: type[Reply]) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def server() -> Iterator[tuple[str, type[Reply]]]:
     class This(Reply):
-        writes: list[str] = []
+        pass
+
+    This.writes = []
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), serve(This))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -255,8 +255,8 @@ def _read_due(kind: str, properties: dict[str, Line], uid: str) -> date:
         moment = _DATE_TIME.fullmatch(value)
         if moment is None:
             raise unusable
-        *parts, utc = moment.groups()
-        naive = datetime(*(int(part) for part in parts))
+        year, month, day_, hour, minute, second, utc = moment.groups()
+        naive = datetime(int(year), int(month), int(day_), int(hour), int(minute), int(second))
     except ValueError:
         raise unusable from None
     note = properties.get("X-TOUCHPOINTS-TIMEZONE")

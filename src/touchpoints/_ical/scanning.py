@@ -86,7 +86,8 @@ def components(text: str) -> Iterator[tuple[str, list[Line]]]:
         CalendarReadError: the text is not iCalendar (no ``BEGIN:VCALENDAR``, a line
             without a value, ``BEGIN`` and ``END`` that do not pair up).
 
-    >>> text = "BEGIN:VCALENDAR\\r\\nBEGIN:VEVENT\\r\\nUID:a\\r\\nEND:VEVENT\\r\\nEND:VCALENDAR\\r\\n"
+    >>> text = "\\r\\n".join(
+    ...     ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:a", "END:VEVENT", "END:VCALENDAR", ""])
     >>> [(name, [line.name for line in lines]) for name, lines in components(text)]
     [('VEVENT', ['UID'])]
     """

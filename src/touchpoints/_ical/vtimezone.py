@@ -41,7 +41,14 @@ from icalendar.prop import vRecur
 from touchpoints._ical.content_lines import format_datetime
 from touchpoints._model import zone_for
 
-__all__ = ["EARLIEST_YEAR", "Observance", "observances", "span_years", "vtimezone", "vtimezone_text"]
+__all__ = [
+    "EARLIEST_YEAR",
+    "Observance",
+    "observances",
+    "span_years",
+    "vtimezone",
+    "vtimezone_text",
+]
 
 
 class Observance(NamedTuple):

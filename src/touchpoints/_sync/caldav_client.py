@@ -7,6 +7,7 @@ using the `caldav <https://pypi.org/project/caldav/>`_ client (the optional extr
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterable
@@ -336,11 +337,10 @@ def _apply(
         pending = len(steps) - done
         try:
             if method == "PUT":
-                response = _within(
-                    timeout, lambda: client.put(target, resource.data, headers=headers)
-                )
+                request = functools.partial(client.put, target, resource.data, headers=headers)
             else:
-                response = _within(timeout, lambda: client.delete(target, headers=headers))
+                request = functools.partial(client.delete, target, headers=headers)
+            response = _within(timeout, request)
         except (DAVError, OSError, SyntaxError) as error:
             raise _failure(url, action, error, secrets, done=done, pending=pending) from error
         gone = method == "DELETE" and response.status == 404
