@@ -30,7 +30,8 @@ What a feed contains, and why
   (Outlook reads only ``RRULE``, never ``RDATE``), open-ended when the rule is still
   in force at the end of the feed.
 - ``X-TOUCHPOINTS-PLAN``, ``-RULE``, ``-OCCURRENCE`` and ``-RULE-JSON`` (the rule as
-  compact JSON), and where they apply ``-ADJUSTMENTS``, ``-DONE`` and ``-TERM``, let
+  compact JSON, on the first event of each rule; the others name it with
+  ``-RULE-DIGEST``), and where they apply ``-ADJUSTMENTS``, ``-DONE`` and ``-TERM``, let
   :func:`from_ical` rebuild the touch points. The subject id is
   customer data and is never written: :func:`from_ical` recovers it from the ``UID``
   given the candidate subject ids.

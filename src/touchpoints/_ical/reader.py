@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from touchpoints._core import TouchPoint, touch_point_id
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.content_lines import unescape
+from touchpoints._ical.fields import rule_digest
 from touchpoints._ical.scanning import Line, components
 from touchpoints._model import Adjustment, Rule, zone_for
 
@@ -56,7 +57,8 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     """
     text = _text(data)
     candidates = tuple(dict.fromkeys(subject_ids))
-    rules: dict[str, Rule] = {}
+    rules: dict[str, Rule] = {}  # by the JSON as written
+    by_digest: dict[str, Rule] = {}  # by rule_digest of the JSON
     pending: list[_Read] = []
     for kind, lines in components(text):
         properties = _properties(lines)
@@ -65,7 +67,7 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
         status = properties.get("STATUS")
         if status is not None and status.value.strip().upper() == "CANCELLED":
             continue
-        pending.append(_read_component(kind, properties, rules))
+        pending.append(_read_component(kind, properties, rules, by_digest))
     keys = {(read.plan_id, read.rule_id, read.occurrence, read.term) for read in pending}
     owners: dict[str, str] = {}
     for subject_id in candidates:
@@ -73,7 +75,8 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
             uid = touch_point_id(plan_id, subject_id, rule_id, occurrence, term=term)
             owners.setdefault(uid, subject_id)
     result: list[TouchPoint] = []
-    for uid, plan_id, rule_id, occurrence, due, rule, adjustments, done_on, term in pending:
+    for uid, plan_id, rule_id, occurrence, due, found, adjustments, done_on, term in pending:
+        rule = found if isinstance(found, Rule) else _carried(uid, rule_id, found, by_digest)
         owner = owners.get(uid)
         if owner is None:
             raise CalendarReadError(
@@ -100,6 +103,7 @@ _READ: Final = frozenset(
         "X-TOUCHPOINTS-PLAN",
         "X-TOUCHPOINTS-RULE",
         "X-TOUCHPOINTS-RULE-JSON",
+        "X-TOUCHPOINTS-RULE-DIGEST",
         "X-TOUCHPOINTS-OCCURRENCE",
         "X-TOUCHPOINTS-TERM",
         "X-TOUCHPOINTS-DONE",
@@ -150,7 +154,7 @@ class _Read(NamedTuple):
     rule_id: str
     occurrence: int
     due: date
-    rule: Rule
+    rule: Rule | str  # the rule, or the digest of one another event carries
     adjustments: tuple[Adjustment, ...]
     done_on: date | None
     term: int
@@ -199,28 +203,26 @@ def _read_adjustments(properties: dict[str, Line], uid: str) -> tuple[Adjustment
         ) from None
 
 
-def _read_component(kind: str, properties: dict[str, Line], rules: dict[str, Rule]) -> _Read:
+def _read_component(
+    kind: str, properties: dict[str, Line], rules: dict[str, Rule], by_digest: dict[str, Rule]
+) -> _Read:
     uid = unescape(properties["UID"].value) if "UID" in properties else ""
     plan_id = _raw(properties, "X-TOUCHPOINTS-PLAN", uid)
     rule_id = _raw(properties, "X-TOUCHPOINTS-RULE", uid)
-    written = properties.get("X-TOUCHPOINTS-RULE-JSON")
     occurrence = _read_number(properties, "X-TOUCHPOINTS-OCCURRENCE", uid)
-    rule = None if written is None else rules.get(written.value)
-    if rule is None:
-        text = _raw(properties, "X-TOUCHPOINTS-RULE-JSON", uid)
-        try:
-            rule = Rule.model_validate_json(text)
-        except ValidationError as error:
+    rule: Rule | str
+    written = properties.get("X-TOUCHPOINTS-RULE-JSON")
+    if written is None:
+        if "X-TOUCHPOINTS-RULE-DIGEST" not in properties:
+            _raw(properties, "X-TOUCHPOINTS-RULE-JSON", uid)  # raises: no rule at all
+        rule = _raw(properties, "X-TOUCHPOINTS-RULE-DIGEST", uid).strip()
+    else:
+        rule = rules.get(written.value) or _parse_rule(uid, written, rules, by_digest)
+        if rule.id != rule_id:
             raise CalendarReadError(
-                f"the touch point with UID {uid} carries a rule that is not valid "
-                f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
-            ) from None
-        assert written is not None
-        rules[written.value] = rule
-    if rule.id != rule_id:
-        raise CalendarReadError(
-            f"the touch point with UID {uid} names rule {rule_id!r} but carries rule {rule.id!r}"
-        )
+                f"the touch point with UID {uid} names rule {rule_id!r} but carries rule "
+                f"{rule.id!r}"
+            )
     return _Read(
         uid,
         plan_id,
@@ -234,6 +236,35 @@ def _read_component(kind: str, properties: dict[str, Line], rules: dict[str, Rul
         if "X-TOUCHPOINTS-TERM" in properties
         else 1,
     )
+
+
+def _parse_rule(
+    uid: str, written: Line, rules: dict[str, Rule], by_digest: dict[str, Rule]
+) -> Rule:
+    text = unescape(written.value)
+    try:
+        rule = Rule.model_validate_json(text)
+    except ValidationError as error:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} carries a rule that is not valid "
+            f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
+        ) from None
+    rules[written.value] = by_digest[rule_digest(text)] = rule
+    return rule
+
+
+def _carried(uid: str, rule_id: str, digest: str, by_digest: dict[str, Rule]) -> Rule:
+    rule = by_digest.get(digest)
+    if rule is None:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} refers to rule {digest!r}, which no event of "
+            "the feed carries; read the whole feed, not a part of it"
+        )
+    if rule.id != rule_id:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} names rule {rule_id!r} but refers to rule {rule.id!r}"
+        )
+    return rule
 
 
 def _read_due(kind: str, properties: dict[str, Line], uid: str) -> date:

@@ -26,6 +26,7 @@ from touchpoints._ical.fields import (
     category_list,
     description_text,
     extra_properties,
+    rule_digest,
     rule_json,
     timed_length,
     written_start,
@@ -81,7 +82,9 @@ class _RuleParts(NamedTuple):
     categories: str
     description: str  # folded DESCRIPTION line or ""
     priority: str
-    plan_rule: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-JSON lines
+    plan_rule: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-JSON lines (the rule's first event)
+    plan_rule_ref: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-DIGEST lines (later events)
+    digest: str
     alarm: str  # VALARM block or ""
     content: str  # what the fingerprint covers, besides the dynamic lines
 
@@ -97,6 +100,7 @@ class Writer:
         self.starts: tuple[dict[object, dict[datetime, tuple[str, str]]], ...] = ({}, {})
         self.days: dict[date, str] = {}
         self.last: _RuleParts | None = None
+        self.carried: set[str] = set()  # digests of the rules whose JSON was written
         self.event = options.component == "VEVENT"
         self.template = options.template
 
@@ -119,11 +123,12 @@ class Writer:
         description = ""
         if options.template is None and rule.description is not None:
             description = fold(f"DESCRIPTION:{escape_value(rule.description)}")
-        plan_rule = (
-            fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}")
-            + fold(f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}")
-            + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(rule_json(rule))}")
+        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}") + fold(
+            f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}"
         )
+        text = rule_json(rule)
+        digest = rule_digest(text)
+        plan_rule = names + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(text)}")
         alarm = ""
         if options.alarm is not None:
             related = ";RELATED=END" if options.component == "VTODO" else ""
@@ -145,6 +150,8 @@ class Writer:
             description=description,
             priority=priority,
             plan_rule=plan_rule,
+            plan_rule_ref=f"{names}X-TOUCHPOINTS-RULE-DIGEST:{digest}\r\n",
+            digest=digest,
             alarm=alarm,
             content=summary + duration + categories + description + priority + plan_rule + alarm,
         )
@@ -225,6 +232,11 @@ class Writer:
                 + occurrence
             )
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
+        if parts.digest in self.carried:
+            plan_rule = parts.plan_rule_ref
+        else:
+            self.carried.add(parts.digest)
+            plan_rule = parts.plan_rule
         uid = tp.id
         if revise is None:
             stamp = self.stamp_line
@@ -240,13 +252,13 @@ class Writer:
             return (
                 f"BEGIN:VEVENT\r\n{parts.summary}DTSTART{start_line}{span}{stamp}"
                 f"UID:{uid}\r\n{sequence}{parts.categories}{description}{modified}"
-                f"{parts.priority}{occurrence}{parts.plan_rule}{term}{note}{parts.alarm}"
+                f"{parts.priority}{occurrence}{plan_rule}{term}{note}{parts.alarm}"
                 "END:VEVENT\r\n"
             )
         return (
             f"BEGIN:VTODO\r\n{parts.categories}{description}{stamp}DUE{start_line}"
             f"{modified}{parts.priority}{sequence}{parts.summary}UID:{uid}\r\n"
-            f"{occurrence}{parts.plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
+            f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
 
     def render_cancelled(self, uid: str, revision: Revision) -> str:

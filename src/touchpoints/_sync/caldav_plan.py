@@ -224,7 +224,7 @@ def _scan(text: str) -> tuple[str | None, dict[str, str]]:
     return uid, marks
 
 
-_UNSHOWN: Final = frozenset({"DTSTAMP", "X-TOUCHPOINTS-RULE-JSON"})
+_UNSHOWN: Final = frozenset({"DTSTAMP", "X-TOUCHPOINTS-RULE-JSON", "X-TOUCHPOINTS-RULE-DIGEST"})
 
 
 def content_hash(text: str) -> str:
