@@ -24,13 +24,22 @@ import gc
 import io
 import json
 import os
+import re
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from touchpoints import ExportOptions, Plan, Subject, TouchPoint, schedule_many, write_ical
+from touchpoints import (
+    ExportOptions,
+    Plan,
+    Subject,
+    TouchPoint,
+    schedule_many,
+    to_ical,
+    write_ical,
+)
 from touchpoints._ical.objects import build_calendar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +150,10 @@ def peak(work: Callable[[], int]) -> int:
     return top
 
 
+def _events(data: bytes) -> list[bytes]:
+    return re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, re.S)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -159,6 +172,16 @@ def main() -> None:
         ).to_ical()
     )
     print(f"byte-identical to icalendar on 2,000 touch points: {same}")
+    # Feed size: every rule's JSON once per feed (X-TOUCHPOINTS-RULE-DIGEST in the
+    # others), against each event carrying it (as feeds did before, and as each
+    # single-event CalDAV resource still does).
+    options = ExportOptions(stamp=STAMP, name="Benchmark")
+    now = sum(map(len, _events(sink.getvalue())))
+    before = sum(len(_events(to_ical([tp], options=options))[0]) for tp in check)
+    print(
+        f"bytes per event: {now / len(check):,.0f} "
+        f"(with the rule in every event: {before / len(check):,.0f})"
+    )
 
     header = (
         f"{'touch points':>12} | {'writer ev/s (CPU, wall)':>24} | "

@@ -1,4 +1,4 @@
-"""A throw-away Radicale CalDAV server on 127.0.0.1, and helpers to look at it.
+"""Throw-away CalDAV servers (Radicale and Xandikos) on 127.0.0.1, and helpers to look at them.
 
 The server runs as a child process with its storage in a temporary directory, on a
 free port; the fixtures wait (for a bounded time) until it answers and stop it at the
@@ -36,6 +36,7 @@ class Radicale:
     config: Path
     username: str | None = None
     password: str | None = None
+    command: list[str] | None = None  # how to start it, when it is not Radicale
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _names: Iterator[int] = field(default_factory=itertools.count, repr=False)
 
@@ -63,7 +64,7 @@ class Radicale:
         """Start the server (again, on the same port and storage) and wait until it answers."""
         with self.log.open("ab") as sink:
             process = subprocess.Popen(
-                [sys.executable, "-m", "radicale", "--config", str(self.config)],
+                self.command or [sys.executable, "-m", "radicale", "--config", str(self.config)],
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -80,7 +81,7 @@ class Radicale:
                 if process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     log = self.log.read_text(errors="replace")[-2000:]
-                    pytest.fail(f"Radicale did not start:\n{log}")
+                    pytest.fail(f"The CalDAV server did not start:\n{log}")
                 time.sleep(0.1)
 
     def stop(self) -> None:
@@ -129,9 +130,40 @@ def start_radicale(directory: Path, *, htpasswd: str | None = None) -> Radicale:
     return server
 
 
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    server = start_radicale(tmp_path_factory.mktemp("radicale"))
+def start_xandikos(directory: Path) -> Radicale:
+    """A Xandikos server (no authentication), driven like the Radicale one."""
+    storage = directory / "collections"
+    storage.mkdir()
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "xandikos.web",
+        "--directory",
+        str(storage),
+        "--listen-address",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--current-user-principal",
+        f"/{USER}/",
+        "--autocreate",
+        "--no-detect-systemd",
+    ]
+    server = Radicale(
+        f"http://127.0.0.1:{port}", directory / "xandikos.log", directory, command=command
+    )
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="module", params=["radicale", "xandikos"])
+def radicale(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Radicale]:
+    """A running CalDAV server: Radicale, then (the same tests again) Xandikos."""
+    start = start_radicale if request.param == "radicale" else start_xandikos
+    server = start(tmp_path_factory.mktemp(request.param))
     yield server
     server.stop()
 

@@ -338,10 +338,14 @@ class TestFailures:
         theirs = touch_points(make_plan("win-back"))
         sync(calendar, theirs, plan_id="win-back")
         sync(calendar, touch_points(make_plan()))
-        new = touch_points(make_plan(service={"count": 1}, renewal={"title": "Renewal talk"}))
-        # Per customer: the renewal and the remaining service visit are updated (the
-        # service rule's count is part of every visit's exported rule), visits 2 and 3
-        # deleted: 4 updates, then 4 deletions. The connection drops on the 4th update.
+        new = touch_points(
+            make_plan(
+                service={"count": 1, "title": "Service check"}, renewal={"title": "Renewal talk"}
+            )
+        )
+        # Per customer: the renewal and the remaining service visit are updated (both
+        # have a new title), visits 2 and 3 deleted: 4 updates, then 4 deletions. The
+        # connection drops on the 4th update.
         faults.arm(3)
 
         with pytest.raises(SyncError) as caught:

@@ -30,7 +30,8 @@ What a feed contains, and why
   (Outlook reads only ``RRULE``, never ``RDATE``), open-ended when the rule is still
   in force at the end of the feed.
 - ``X-TOUCHPOINTS-PLAN``, ``-RULE``, ``-OCCURRENCE`` and ``-RULE-JSON`` (the rule as
-  compact JSON), and where they apply ``-ADJUSTMENTS``, ``-DONE`` and ``-TERM``, let
+  compact JSON, on the first event of each rule; the others name it with
+  ``-RULE-DIGEST``), and where they apply ``-ADJUSTMENTS``, ``-DONE`` and ``-TERM``, let
   :func:`from_ical` rebuild the touch points. The subject id is
   customer data and is never written: :func:`from_ical` recovers it from the ``UID``
   given the candidate subject ids.
@@ -51,7 +52,13 @@ from touchpoints._ical.options import PRODID, Attributes, ComponentName, ExportO
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
 from touchpoints._ical.vtimezone import vtimezone_text
 from touchpoints._ical.writer import BinaryWriter
-from touchpoints._ical.export import to_ical, to_ical_by_owner, update_ical, write_ical
+from touchpoints._ical.export import (
+    to_ical,
+    to_ical_by_owner,
+    to_ical_resource,
+    update_ical,
+    write_ical,
+)
 from touchpoints._ical.objects import to_icalendar
 from touchpoints._ical.reader import from_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
@@ -72,6 +79,7 @@ __all__ = [
     "load_ical_state",
     "to_ical",
     "to_ical_by_owner",
+    "to_ical_resource",
     "to_icalendar",
     "unfold",
     "update_ical",

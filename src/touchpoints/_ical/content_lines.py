@@ -17,18 +17,45 @@ from typing import Final
 __all__ = [
     "content_lines",
     "escape",
+    "escape_value",
     "fold",
     "format_date",
     "format_datetime",
     "format_duration",
+    "printable",
     "unescape",
     "unfold",
 ]
 
 _FOLD: Final = re.compile(r"\r?\n[ \t]")
+_LINE_END: Final = re.compile(r"\r?\n")
+# RFC 5545 section 3.3.11: CONTROL = %x00-08 / %x0A-1F / %x7F may not appear in a
+# value; HTAB may, and CR and LF are written as the escape \n.
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    r"""The text without the control characters RFC 5545 forbids in a value (all of
+    U+0000 to U+001F and U+007F except tab and the line breaks, which are escaped).
+
+    >>> printable("Call\x0cnow\x07\tplease")
+    'Callnow\tplease'
+    """
+    return _CONTROL.sub("", text)
+
+
+def escape_value(text: str) -> str:
+    r"""A TEXT value as a feed writes it: escaped, its forbidden control characters
+    dropped.
+
+    >>> escape_value("Call; then\nmail\x00")
+    'Call\\; then\\nmail'
+    """
+    return escape(printable(text))
 
 
 def escape(text: str) -> str:
+    """A TEXT value escaped as RFC 5545 asks; :func:`unescape` gives the text back."""
     return (
         text.replace("\\", "\\\\")
         .replace(";", "\\;")
@@ -40,19 +67,23 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\" and i + 1 < n:
-            nxt = text[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+    r"""The text an escaped TEXT value stands for (``\n`` or ``\N`` is a line break).
+
+    >>> print(unescape(r"a\\;b\nc\,d"))
+    a\;b
+    c,d
+    """
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(_unescaped, text)
+
+
+_ESCAPED: Final = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "\n" if char in "nN" else char
 
 
 def fold(line: str) -> str:
@@ -158,10 +189,14 @@ def unfold(text: str) -> str:
 def content_lines(text: str) -> Iterator[tuple[str, str]]:
     """The unfolded content lines of an iCalendar text as (NAME, value) pairs: the
     name upper-cased and without its parameters, the value as written (still escaped).
+    Lines end at CRLF (or, read leniently, a bare LF) and nowhere else: a value may
+    hold U+2028 or a form feed, which :meth:`str.splitlines` would take for line ends.
 
     >>> list(content_lines("BEGIN:VEVENT\\r\\nDTSTART;VALUE=DATE:2026\\r\\n 0115\\r\\n"))
     [('BEGIN', 'VEVENT'), ('DTSTART', '20260115')]
     """
-    for line in unfold(text).splitlines():
+    for line in _LINE_END.split(unfold(text)):
+        if not line:
+            continue
         head, _, value = line.partition(":")
         yield head.split(";", 1)[0].strip().upper(), value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Final
 
 from touchpoints._core import TouchPoint, each, require, require_mapping
 from touchpoints._errors import DuplicateTouchPointError, ExportError
@@ -17,7 +18,15 @@ from touchpoints._ical.options import DEFAULT_NAME, ExportOptions, resolve
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
 from touchpoints._ical.writer import BinaryWriter, Chunks, write_feed, zone_ranges
 
-__all__ = ["check_unique", "to_ical", "to_ical_by_owner", "update_ical", "write_ical"]
+__all__ = [
+    "RESOURCE_ZONE_SPAN",
+    "check_unique",
+    "to_ical",
+    "to_ical_by_owner",
+    "to_ical_resource",
+    "update_ical",
+    "write_ical",
+]
 
 
 def write_ical(
@@ -231,3 +240,34 @@ def _check(options: object, state: object) -> None:
     require(options, ExportOptions, "options")
     if state is not None:
         require_mapping(state, Revision, "state")
+
+
+RESOURCE_ZONE_SPAN: Final = (date(1970, 1, 1), date(2037, 12, 31))
+"""The dates every ``VTIMEZONE`` of a CalDAV resource covers, widened only for a touch
+point outside them: the same zone then gets the same ``VTIMEZONE`` in every resource,
+whatever its date, because some servers (Radicale) keep the first one they parse for a
+``TZID`` and use it for every resource."""
+
+
+def to_ical_resource(touch_point: TouchPoint, *, options: ExportOptions) -> bytes:
+    """One touch point as a calendar object resource: :func:`to_ical` of it alone, its
+    ``VTIMEZONE`` covering :data:`RESOURCE_ZONE_SPAN` rather than its own date.
+
+    >>> from datetime import datetime, UTC
+    >>> from touchpoints import Plan, Subject, schedule
+    >>> plan = Plan.model_validate({
+    ...     "plan": "p", "timezone": "America/Sao_Paulo", "contact_time": "10:00",
+    ...     "touchpoints": [{"id": "call", "title": "Call", "channel": "call",
+    ...                      "at": "purchase"}]})
+    >>> (tp,) = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
+    >>> data = to_ical_resource(tp, options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC)))
+    >>> data.count(b"BEGIN:DAYLIGHT") > 10  # Brazil's summers up to 2019
+    True
+    """
+    low, high = RESOURCE_ZONE_SPAN
+    zones = [
+        (key, min(first, low), max(last, high)) for key, first, last in zone_ranges([touch_point])
+    ]
+    out = Chunks()
+    write_feed([touch_point], out, resolve(options), state=None, zones_first=zones)
+    return b"".join(out.chunks)

@@ -6,6 +6,7 @@ mere formatting from here, so the two cannot disagree on what a touch point beco
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -25,6 +26,7 @@ __all__ = [
     "category_list",
     "description_text",
     "extra_properties",
+    "rule_digest",
     "rule_json",
     "timed_length",
     "written_start",
@@ -74,6 +76,19 @@ def written_start(moment: datetime) -> tuple[datetime, str | None]:
 
 def rule_json(rule: Rule) -> str:
     return rule.model_dump_json(exclude_defaults=True)
+
+
+def rule_digest(text: str) -> str:
+    """The short name a feed gives a rule's JSON: the first event of the rule carries
+    the JSON (``X-TOUCHPOINTS-RULE-JSON``), later ones only this digest
+    (``X-TOUCHPOINTS-RULE-DIGEST``).
+
+    >>> rule_digest('{"id":"call"}') == rule_digest('{"id":"call"}')
+    True
+    >>> len(rule_digest('{"id":"call"}'))
+    16
+    """
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def extra_properties(tp: TouchPoint) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from icalendar import Calendar
 from icalendar.prop import vText
 
-from touchpoints._ical.content_lines import escape, format_duration
+from touchpoints._ical.content_lines import escape_value, format_duration, printable
 from touchpoints._ical.options import PRODID, Resolved
 
 __all__ = ["calendar_shell", "text_value"]
@@ -35,4 +35,5 @@ class _Raw(vText):
 def text_value(text: str) -> vText:
     """A TEXT value for icalendar, escaped by icalendar itself except where it would
     change the text: icalendar reads a literal backslash and ``N`` as a line break."""
-    return _Raw(escape(text)) if "\\N" in text else vText(text)
+    text = printable(text)
+    return _Raw(escape_value(text)) if "\\N" in text else vText(text)

@@ -20,6 +20,7 @@ from touchpoints._ical.fields import (
     category_list,
     description_text,
     extra_properties,
+    rule_digest,
     rule_json,
     timed_length,
     written_start,
@@ -91,10 +92,11 @@ def build_calendar(
     if not timezones_last:
         for timezone in timezones:
             calendar.add_component(timezone)
+    carried: set[str] = set()
     for tp in items:
         calendar.add_component(
             _reference_component(
-                tp, resolved, revisions.get(tp.id) if revisions is not None else None
+                tp, resolved, revisions.get(tp.id) if revisions is not None else None, carried
             )
         )
     for uid, revision in cancelled:
@@ -113,7 +115,7 @@ def _reference_start(value: date) -> tuple[date, str | None]:
 
 
 def _reference_component(
-    tp: TouchPoint, options: Resolved, revision: Revision | None
+    tp: TouchPoint, options: Resolved, revision: Revision | None, carried: set[str]
 ) -> Event | Todo:
     rule = tp.rule
     start, note = _reference_start(tp.due)
@@ -150,7 +152,13 @@ def _reference_component(
         component.add("X-TOUCHPOINTS-TERM", vText(str(tp.term)))
     component.add("X-TOUCHPOINTS-PLAN", text_value(tp.plan_id))
     component.add("X-TOUCHPOINTS-RULE", text_value(rule.id))
-    component.add("X-TOUCHPOINTS-RULE-JSON", text_value(rule_json(rule)))
+    text = rule_json(rule)
+    digest = rule_digest(text)
+    if digest in carried:
+        component.add("X-TOUCHPOINTS-RULE-DIGEST", vText(digest))
+    else:
+        carried.add(digest)
+        component.add("X-TOUCHPOINTS-RULE-JSON", text_value(text))
     if note is not None:
         component.add("X-TOUCHPOINTS-TIMEZONE", vText(note))
     if options.alarm is not None:

@@ -1,22 +1,29 @@
-"""Reading back: the touch points of a feed that touchpoints wrote, every field intact."""
+"""Reading back: the touch points of a feed that touchpoints wrote, every field intact.
+
+The feed is scanned one component at a time (:mod:`touchpoints._ical.scanning`) and
+only the properties touchpoints writes are read, so a damaged or hostile feed gives a
+:class:`~touchpoints.CalendarReadError` and nothing else, and memory stays with the
+touch points read.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import NamedTuple
+from datetime import UTC, date, datetime
+from typing import Final, NamedTuple
 
-from icalendar import Calendar
-from icalendar.cal.component import Component
 from pydantic import ValidationError
 
 from touchpoints._core import TouchPoint, each, require, touch_point_id
 from touchpoints._errors import CalendarReadError
 from touchpoints._ical.content_lines import unescape
+from touchpoints._ical.fields import rule_digest
+from touchpoints._ical.scanning import Line, components
 from touchpoints._model import Adjustment, Rule, zone_for
 
-__all__ = ["from_ical"]
+__all__ = ["MAX_FEED_BYTES", "from_ical"]
 
 
 def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPoint, ...]:
@@ -33,8 +40,10 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
         subject_ids: the subject ids the feed may contain.
 
     Raises:
-        CalendarReadError: the data is not iCalendar, a touchpoints component is
-            damaged, or its subject is not among ``subject_ids``.
+        CalendarReadError: the data is not iCalendar or larger than
+            :data:`MAX_FEED_BYTES`, a touchpoints component is damaged (a property
+            given twice, a value that does not parse), or its subject is not among
+            ``subject_ids``. No other exception leaves it.
 
     >>> from datetime import date, datetime, UTC
     >>> from touchpoints import Plan, Subject, schedule
@@ -47,20 +56,19 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     True
     """
     require(data, (bytes, str), "data")
+    text = _text(data)
     candidates = tuple(dict.fromkeys(each(subject_ids, str, "each subject id")))
-    try:
-        calendars = Calendar.from_ical(data, multiple=True)
-    except ValueError as error:
-        raise CalendarReadError(f"the data is not an iCalendar file ({error})") from None
-    rules: dict[str, Rule] = {}
+    rules: dict[str, Rule] = {}  # by the JSON as written
+    by_digest: dict[str, Rule] = {}  # by rule_digest of the JSON
     pending: list[_Read] = []
-    for calendar in calendars:
-        for component in calendar.walk():
-            if component.name not in ("VEVENT", "VTODO") or "X-TOUCHPOINTS-PLAN" not in component:
-                continue
-            if str(component.get("STATUS", "")).upper() == "CANCELLED":
-                continue
-            pending.append(_read_component(component, rules))
+    for kind, lines in components(text):
+        properties = _properties(lines)
+        if "X-TOUCHPOINTS-PLAN" not in properties:
+            continue
+        status = properties.get("STATUS")
+        if status is not None and status.value.strip().upper() == "CANCELLED":
+            continue
+        pending.append(_read_component(kind, properties, rules, by_digest))
     keys = {(read.plan_id, read.rule_id, read.occurrence, read.term) for read in pending}
     owners: dict[str, str] = {}
     for subject_id in candidates:
@@ -68,7 +76,8 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
             uid = touch_point_id(plan_id, subject_id, rule_id, occurrence, term=term)
             owners.setdefault(uid, subject_id)
     result: list[TouchPoint] = []
-    for uid, plan_id, rule_id, occurrence, due, rule, adjustments, done_on, term in pending:
+    for uid, plan_id, rule_id, occurrence, due, found, adjustments, done_on, term in pending:
+        rule = found if isinstance(found, Rule) else _carried(uid, rule_id, found, by_digest)
         owner = owners.get(uid)
         if owner is None:
             raise CalendarReadError(
@@ -82,12 +91,62 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     return tuple(result)
 
 
-def _raw(component: Component, name: str, uid: str) -> str:
-    value = component.get(name)
-    if value is None:
+MAX_FEED_BYTES: Final = 256 * 1024 * 1024
+"""The largest feed :func:`from_ical` reads: 256 MiB (about three million events)."""
+
+# The properties the reader reads: each may be given once.
+_READ: Final = frozenset(
+    {
+        "UID",
+        "STATUS",
+        "DTSTART",
+        "DUE",
+        "X-TOUCHPOINTS-PLAN",
+        "X-TOUCHPOINTS-RULE",
+        "X-TOUCHPOINTS-RULE-JSON",
+        "X-TOUCHPOINTS-RULE-DIGEST",
+        "X-TOUCHPOINTS-OCCURRENCE",
+        "X-TOUCHPOINTS-TERM",
+        "X-TOUCHPOINTS-DONE",
+        "X-TOUCHPOINTS-ADJUSTMENTS",
+        "X-TOUCHPOINTS-TIMEZONE",
+    }
+)
+_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_TIME: Final = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
+
+
+def _text(data: bytes | str) -> str:
+    if len(data) > MAX_FEED_BYTES:
+        raise CalendarReadError(
+            f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MiB; read it in parts"
+        )
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        raise CalendarReadError("the data is not an iCalendar file (it is not UTF-8)") from None
+
+
+def _properties(lines: list[Line]) -> dict[str, Line]:
+    found: dict[str, Line] = {}
+    for line in lines:
+        if line.name in _READ:
+            if line.name in found:
+                uid = found["UID"].value if "UID" in found else "?"
+                raise CalendarReadError(
+                    f"the touch point with UID {unescape(uid)} has {line.name} twice"
+                )
+            found[line.name] = line
+    return found
+
+
+def _raw(properties: dict[str, Line], name: str, uid: str) -> str:
+    line = properties.get(name)
+    if line is None:
         raise CalendarReadError(f"the touch point with UID {uid} has no {name} property")
-    raw = value.to_ical()
-    return unescape(raw.decode() if isinstance(raw, bytes) else str(raw))
+    return unescape(line.value)
 
 
 class _Read(NamedTuple):
@@ -96,14 +155,14 @@ class _Read(NamedTuple):
     rule_id: str
     occurrence: int
     due: date
-    rule: Rule
+    rule: Rule | str  # the rule, or the digest of one another event carries
     adjustments: tuple[Adjustment, ...]
     done_on: date | None
     term: int
 
 
-def _read_number(component: Component, name: str, uid: str) -> int:
-    text = _raw(component, name, uid)
+def _read_number(properties: dict[str, Line], name: str, uid: str) -> int:
+    text = _raw(properties, name, uid)
     try:
         number = int(text)
     except ValueError:
@@ -116,10 +175,10 @@ def _read_number(component: Component, name: str, uid: str) -> int:
     return number
 
 
-def _read_done(component: Component, uid: str) -> date | None:
-    if "X-TOUCHPOINTS-DONE" not in component:
+def _read_done(properties: dict[str, Line], uid: str) -> date | None:
+    if "X-TOUCHPOINTS-DONE" not in properties:
         return None
-    text = _raw(component, "X-TOUCHPOINTS-DONE", uid)
+    text = _raw(properties, "X-TOUCHPOINTS-DONE", uid)
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -129,79 +188,125 @@ def _read_done(component: Component, uid: str) -> date | None:
         ) from None
 
 
-def _read_adjustments(component: Component, uid: str) -> tuple[Adjustment, ...]:
-    if "X-TOUCHPOINTS-ADJUSTMENTS" not in component:
+def _read_adjustments(properties: dict[str, Line], uid: str) -> tuple[Adjustment, ...]:
+    if "X-TOUCHPOINTS-ADJUSTMENTS" not in properties:
         return ()
-    text = _raw(component, "X-TOUCHPOINTS-ADJUSTMENTS", uid)
+    text = _raw(properties, "X-TOUCHPOINTS-ADJUSTMENTS", uid)
     try:
         return tuple(
             Adjustment(date.fromisoformat(before), date.fromisoformat(after), str(reason))
             for before, after, reason in json.loads(text)
         )
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RecursionError) as error:
         raise CalendarReadError(
-            f"the touch point with UID {uid} has damaged adjustments ({error})"
+            f"the touch point with UID {uid} has damaged adjustments "
+            f"({type(error).__name__}: {str(error)[:200]})"
         ) from None
 
 
-def _read_component(component: Component, rules: dict[str, Rule]) -> _Read:
-    uid = str(component.get("UID", ""))
-    plan_id = _raw(component, "X-TOUCHPOINTS-PLAN", uid)
-    rule_id = _raw(component, "X-TOUCHPOINTS-RULE", uid)
-    text = _raw(component, "X-TOUCHPOINTS-RULE-JSON", uid)
-    occurrence = _read_number(component, "X-TOUCHPOINTS-OCCURRENCE", uid)
-    rule = rules.get(text)
-    if rule is None:
-        try:
-            rule = Rule.model_validate_json(text)
-        except ValidationError as error:
-            raise CalendarReadError(
-                f"the touch point with UID {uid} carries a rule that is not valid "
-                f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
-            ) from None
-        rules[text] = rule
-    if rule.id != rule_id:
-        raise CalendarReadError(
-            f"the touch point with UID {uid} names rule {rule_id!r} but carries rule {rule.id!r}"
-        )
-    name = "DTSTART" if component.name == "VEVENT" else "DUE"
-    prop = component.get(name)
-    if prop is None or not hasattr(prop, "dt"):
-        raise CalendarReadError(f"the touch point with UID {uid} has no {name}")
-    value = prop.dt
-    due: date
-    if isinstance(value, datetime):
-        note = component.get("X-TOUCHPOINTS-TIMEZONE")
-        tzid = prop.params.get("TZID")
-        key = "UTC"
-        if note is not None:
-            key = unescape(note.to_ical().decode())
-        elif tzid is not None:
-            key = str(tzid)
-        try:
-            zone = zone_for(key)
-        except ValueError as error:
-            raise CalendarReadError(f"the touch point with UID {uid}: {error}") from None
-        if value.tzinfo is None:
-            raise CalendarReadError(f"the touch point with UID {uid} has a floating {name}")
-        if note is not None or tzid is None:
-            due = value.astimezone(zone)
-        else:
-            due = value.replace(tzinfo=zone)
-    elif isinstance(value, date):
-        due = value
+def _read_component(
+    kind: str, properties: dict[str, Line], rules: dict[str, Rule], by_digest: dict[str, Rule]
+) -> _Read:
+    uid = unescape(properties["UID"].value) if "UID" in properties else ""
+    plan_id = _raw(properties, "X-TOUCHPOINTS-PLAN", uid)
+    rule_id = _raw(properties, "X-TOUCHPOINTS-RULE", uid)
+    occurrence = _read_number(properties, "X-TOUCHPOINTS-OCCURRENCE", uid)
+    rule: Rule | str
+    written = properties.get("X-TOUCHPOINTS-RULE-JSON")
+    if written is None:
+        if "X-TOUCHPOINTS-RULE-DIGEST" not in properties:
+            _raw(properties, "X-TOUCHPOINTS-RULE-JSON", uid)  # raises: no rule at all
+        rule = _raw(properties, "X-TOUCHPOINTS-RULE-DIGEST", uid).strip()
     else:
-        raise CalendarReadError(f"the touch point with UID {uid} has an unusable {name}")
+        rule = rules.get(written.value) or _parse_rule(uid, written, rules, by_digest)
+        if rule.id != rule_id:
+            raise CalendarReadError(
+                f"the touch point with UID {uid} names rule {rule_id!r} but carries rule "
+                f"{rule.id!r}"
+            )
     return _Read(
         uid,
         plan_id,
         rule_id,
         occurrence,
-        due,
+        _read_due(kind, properties, uid),
         rule,
-        _read_adjustments(component, uid),
-        _read_done(component, uid),
-        _read_number(component, "X-TOUCHPOINTS-TERM", uid)
-        if "X-TOUCHPOINTS-TERM" in component
+        _read_adjustments(properties, uid),
+        _read_done(properties, uid),
+        _read_number(properties, "X-TOUCHPOINTS-TERM", uid)
+        if "X-TOUCHPOINTS-TERM" in properties
         else 1,
     )
+
+
+def _parse_rule(
+    uid: str, written: Line, rules: dict[str, Rule], by_digest: dict[str, Rule]
+) -> Rule:
+    text = unescape(written.value)
+    try:
+        rule = Rule.model_validate_json(text)
+    except ValidationError as error:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} carries a rule that is not valid "
+            f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
+        ) from None
+    rules[written.value] = by_digest[rule_digest(text)] = rule
+    return rule
+
+
+def _carried(uid: str, rule_id: str, digest: str, by_digest: dict[str, Rule]) -> Rule:
+    rule = by_digest.get(digest)
+    if rule is None:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} refers to rule {digest!r}, which no event of "
+            "the feed carries; read the whole feed, not a part of it"
+        )
+    if rule.id != rule_id:
+        raise CalendarReadError(
+            f"the touch point with UID {uid} names rule {rule_id!r} but refers to rule {rule.id!r}"
+        )
+    return rule
+
+
+def _read_due(kind: str, properties: dict[str, Line], uid: str) -> date:
+    name = "DTSTART" if kind == "VEVENT" else "DUE"
+    line = properties.get(name)
+    if line is None:
+        raise CalendarReadError(f"the touch point with UID {uid} has no {name}")
+    value = line.value.strip()
+    unusable = CalendarReadError(
+        f"the touch point with UID {uid} has {name} {value[:40]!r}, which is not a date "
+        "like 20260115 or a time like 20260115T100000"
+    )
+    try:
+        if line.params.get("VALUE", "").upper() == "DATE" or _DATE.fullmatch(value):
+            day = _DATE.fullmatch(value)
+            if day is None:
+                raise unusable
+            return date(*(int(part) for part in day.groups()))
+        moment = _DATE_TIME.fullmatch(value)
+        if moment is None:
+            raise unusable
+        year, month, day_, hour, minute, second, utc = moment.groups()
+        naive = datetime(int(year), int(month), int(day_), int(hour), int(minute), int(second))
+    except ValueError:
+        raise unusable from None
+    note = properties.get("X-TOUCHPOINTS-TIMEZONE")
+    tzid = line.params.get("TZID")
+    key = "UTC"
+    if note is not None:
+        key = unescape(note.value)
+    elif tzid is not None:
+        key = tzid
+    try:
+        zone = zone_for(key)
+    except ValueError as error:
+        raise CalendarReadError(f"the touch point with UID {uid}: {error}") from None
+    if utc:
+        try:
+            return naive.replace(tzinfo=UTC).astimezone(zone)
+        except OverflowError:
+            raise unusable from None
+    if tzid is None or note is not None:
+        raise CalendarReadError(f"the touch point with UID {uid} has a floating {name}")
+    return naive.replace(tzinfo=zone)

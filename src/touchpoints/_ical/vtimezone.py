@@ -41,7 +41,14 @@ from icalendar.prop import vRecur
 from touchpoints._ical.content_lines import format_datetime
 from touchpoints._model import WEEKDAY_CODES, zone_for
 
-__all__ = ["Observance", "observances", "vtimezone", "vtimezone_text"]
+__all__ = [
+    "EARLIEST_YEAR",
+    "Observance",
+    "observances",
+    "span_years",
+    "vtimezone",
+    "vtimezone_text",
+]
 
 
 class Observance(NamedTuple):
@@ -153,7 +160,39 @@ def observances(key: str, first: date, last: date) -> tuple[Observance, ...]:
     2018-02-18 00:00:00 standard FREQ=YEARLY;BYMONTH=2;BYDAY=3SU;UNTIL=20190217T020000Z
     2018-11-04 00:00:00 daylight None
     """
-    return _observances(key, first.year, last.year)
+    first_year, last_year = span_years(key, first, last)
+    return _observances(key, first_year, last_year)
+
+
+EARLIEST_YEAR: Final = 1800
+"""No VTIMEZONE starts before this year: the tz database has nothing earlier than local
+mean time, which holds from the first observance back to year 1."""
+
+_VOBJECT_PROBE: Final = (2000, 2019)
+
+
+def span_years(key: str, first: date, last: date) -> tuple[int, int]:
+    """The years a ``VTIMEZONE`` for dates from ``first`` to ``last`` covers.
+
+    The range's own years, clamped to :data:`EARLIEST_YEAR` to 9997 (year 1 has no
+    transitions to write). A zone that is at +00 on 1 January 2000 starts no later
+    than 2000: vobject (and so Radicale) takes a ``VTIMEZONE`` that is +00 then and
+    changes nothing from 2000 to 2019 for UTC and replaces it with its own, older
+    data, which puts London, Lisbon or Casablanca an hour or two off.
+
+    >>> span_years("Europe/London", date(2026, 1, 1), date(2026, 12, 31))
+    (2000, 2026)
+    >>> span_years("America/New_York", date(1, 1, 15), date(2026, 12, 31))
+    (1800, 2026)
+    """
+    first_year = min(max(first.year, EARLIEST_YEAR), 9997)
+    last_year = min(max(last.year, first_year), 9997)
+    low = _VOBJECT_PROBE[0]
+    if first_year > low:
+        moment = datetime(low, 1, 1, tzinfo=zone_for(key))
+        if moment.utcoffset() == timedelta(0):
+            first_year = low
+    return first_year, last_year
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from typing import Final, NamedTuple, Protocol
 
 from touchpoints._core import TouchPoint
 from touchpoints._ical.content_lines import (
-    escape,
+    escape_value,
     fold,
     format_date,
     format_datetime,
@@ -26,6 +26,7 @@ from touchpoints._ical.fields import (
     category_list,
     description_text,
     extra_properties,
+    rule_digest,
     rule_json,
     timed_length,
     written_start,
@@ -81,7 +82,9 @@ class _RuleParts(NamedTuple):
     categories: str
     description: str  # folded DESCRIPTION line or ""
     priority: str
-    plan_rule: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-JSON lines
+    plan_rule: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-JSON lines (the rule's first event)
+    plan_rule_ref: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-DIGEST lines (later events)
+    digest: str
     alarm: str  # VALARM block or ""
     content: str  # what the fingerprint covers, besides the dynamic lines
 
@@ -97,6 +100,7 @@ class Writer:
         self.starts: tuple[dict[object, dict[datetime, tuple[str, str]]], ...] = ({}, {})
         self.days: dict[date, str] = {}
         self.last: _RuleParts | None = None
+        self.carried: set[str] = set()  # digests of the rules whose JSON was written
         self.event = options.component == "VEVENT"
         self.template = options.template
 
@@ -114,22 +118,23 @@ class Writer:
             self.rules.clear()
         rule = tp.rule
         options = self.options
-        summary = fold(f"SUMMARY:{escape(rule.title)}")
-        categories = fold("CATEGORIES:" + ",".join(escape(c) for c in category_list(rule)))
+        summary = fold(f"SUMMARY:{escape_value(rule.title)}")
+        categories = fold("CATEGORIES:" + ",".join(escape_value(c) for c in category_list(rule)))
         description = ""
         if options.template is None and rule.description is not None:
-            description = fold(f"DESCRIPTION:{escape(rule.description)}")
-        plan_rule = (
-            fold(f"X-TOUCHPOINTS-PLAN:{escape(tp.plan_id)}")
-            + fold(f"X-TOUCHPOINTS-RULE:{escape(rule.id)}")
-            + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape(rule_json(rule))}")
+            description = fold(f"DESCRIPTION:{escape_value(rule.description)}")
+        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}") + fold(
+            f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}"
         )
+        text = rule_json(rule)
+        digest = rule_digest(text)
+        plan_rule = names + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(text)}")
         alarm = ""
         if options.alarm is not None:
             related = ";RELATED=END" if options.component == "VTODO" else ""
             alarm = (
                 "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"
-                + fold(f"DESCRIPTION:{escape(rule.title)}")
+                + fold(f"DESCRIPTION:{escape_value(rule.title)}")
                 + fold(f"TRIGGER{related}:{format_duration(options.alarm)}")
                 + "END:VALARM\r\n"
             )
@@ -145,6 +150,8 @@ class Writer:
             description=description,
             priority=priority,
             plan_rule=plan_rule,
+            plan_rule_ref=f"{names}X-TOUCHPOINTS-RULE-DIGEST:{digest}\r\n",
+            digest=digest,
             alarm=alarm,
             content=summary + duration + categories + description + priority + plan_rule + alarm,
         )
@@ -217,14 +224,19 @@ class Writer:
             description = parts.description
         else:
             text = description_text(tp, self.options)
-            description = fold(f"DESCRIPTION:{escape(text)}") if text else ""
+            description = fold(f"DESCRIPTION:{escape_value(text)}") if text else ""
         occurrence = f"X-TOUCHPOINTS-OCCURRENCE:{tp.occurrence}\r\n"
         if tp.adjustments or tp.done_on is not None:
             occurrence = (
-                "".join(fold(f"{name}:{escape(text)}") for name, text in extra_properties(tp))
+                "".join(fold(f"{name}:{escape_value(text)}") for name, text in extra_properties(tp))
                 + occurrence
             )
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
+        if parts.digest in self.carried:
+            plan_rule = parts.plan_rule_ref
+        else:
+            self.carried.add(parts.digest)
+            plan_rule = parts.plan_rule
         uid = tp.id
         if revise is None:
             stamp = self.stamp_line
@@ -240,13 +252,13 @@ class Writer:
             return (
                 f"BEGIN:VEVENT\r\n{parts.summary}DTSTART{start_line}{span}{stamp}"
                 f"UID:{uid}\r\n{sequence}{parts.categories}{description}{modified}"
-                f"{parts.priority}{occurrence}{parts.plan_rule}{term}{note}{parts.alarm}"
+                f"{parts.priority}{occurrence}{plan_rule}{term}{note}{parts.alarm}"
                 "END:VEVENT\r\n"
             )
         return (
             f"BEGIN:VTODO\r\n{parts.categories}{description}{stamp}DUE{start_line}"
             f"{modified}{parts.priority}{sequence}{parts.summary}UID:{uid}\r\n"
-            f"{occurrence}{parts.plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
+            f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
 
     def render_cancelled(self, uid: str, revision: Revision) -> str:
@@ -264,7 +276,7 @@ class Writer:
                 start_line = f";TZID={zone_key(start)}:{format_datetime(written)}\r\n"
             self.track(start)
         stamp = format_datetime(revision.modified)
-        summary = fold(f"SUMMARY:{escape(revision.summary)}")
+        summary = fold(f"SUMMARY:{escape_value(revision.summary)}")
         if self.options.component == "VEVENT":
             return (
                 f"BEGIN:VEVENT\r\n{summary}DTSTART{start_line}DTSTAMP:{stamp}\r\n"

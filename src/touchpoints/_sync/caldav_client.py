@@ -7,15 +7,17 @@ using the `caldav <https://pypi.org/project/caldav/>`_ client (the optional extr
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from touchpoints._core import TouchPoint
 from touchpoints._errors import SyncError
-from touchpoints._ical import ExportOptions, to_ical
+from touchpoints._ical import ExportOptions, to_ical_resource
 from touchpoints._sync.caldav_plan import (
     CalendarResource,
     Scope,
@@ -113,12 +115,14 @@ def sync_caldav(
         partition: a label splitting one plan's events further (see
             :func:`~touchpoints.plan_sync`).
         render: exports one touch point as a single-event calendar; by default
-            ``to_ical([tp], options=options)``.
+            ``to_ical([tp], options=options)``, with every ``VTIMEZONE`` covering
+            1970 to 2037 (or wider), so that a zone reads the same in every resource.
         username: the user name for the server.
         password: the password for the server.
         auth: an authentication object for ``niquests`` (or ``requests``) instead of
             ``username`` and ``password``.
-        timeout: seconds to wait for each answer.
+        timeout: seconds each answer may take, from sending the request to its last
+            byte (a server that trickles its answer is cut off, too).
         dry_run: list the calendar and report what the sync would do, without
             changing anything.
 
@@ -156,7 +160,7 @@ def sync_caldav(
 
     def export(tp: TouchPoint) -> bytes | str:
         scope.check(tp)  # before exporting, so that a stray touch point gets this error
-        return to_ical([tp], options=options) if render is None else render(tp)
+        return to_ical_resource(tp, options=options) if render is None else render(tp)
 
     events = outgoing(((tp, export(tp)) for tp in touch_points), scope)
     url, url_user, url_password = _split_credentials(calendar_url)
@@ -173,10 +177,10 @@ def sync_caldav(
         enable_rfc6764=False,
     )
     with client:
-        remote = _list(client, url, secrets)
+        remote = _list(client, url, secrets, timeout)
         decided = decide(remote, events, scope)
         if not dry_run:
-            _apply(client, url, decided, secrets)
+            _apply(client, url, decided, secrets, timeout)
     report = SyncReport(
         created=tuple(uid_of(r) for r in decided.create),
         updated=tuple(uid_of(r) for r in decided.update),
@@ -241,11 +245,43 @@ def _failure(
     )
 
 
-def _list(client: DAVClient, url: str, secrets: tuple[str, ...]) -> list[CalendarResource]:
+_T = TypeVar("_T")
+
+
+def _within(seconds: float, call: Callable[[], _T]) -> _T:
+    """What ``call()`` returns, or TimeoutError when it takes more than ``seconds``.
+
+    The HTTP client's own timeout holds for each read, so a server sending a byte now
+    and then could hold a request for ever; here the whole answer has a deadline. A
+    request cut off goes on in the background until the client is closed, which the
+    sync does at once, as it stops at the first failure.
+    """
+    outcome: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="touchpoints-caldav", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError(f"no complete answer within {seconds:g} seconds")
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _list(
+    client: DAVClient, url: str, secrets: tuple[str, ...], timeout: float
+) -> list[CalendarResource]:
     from caldav.lib.error import DAVError
 
     try:
-        response = client.report(url, _LISTING_QUERY, depth=1)
+        response = _within(timeout, lambda: client.report(url, _LISTING_QUERY, depth=1))
     except (DAVError, OSError, SyntaxError) as error:
         raise _failure(url, "listing the calendar", error, secrets) from error
     if response.status not in (200, 207):
@@ -255,6 +291,21 @@ def _list(client: DAVClient, url: str, secrets: tuple[str, ...]) -> list[Calenda
             status=response.status,
             detail=_scrub(str(response.reason or ""), secrets),
         )
+    tree = getattr(response, "tree", None)
+    if tree is None or getattr(tree, "tag", None) != "{DAV:}multistatus":
+        # A login page, a proxy's error page or an empty answer is not an empty
+        # calendar: taking it for one would plan to create every event again.
+        kind = str(response.headers.get("Content-Type") or "no content type")
+        raise SyncError(
+            url,
+            "listing the calendar",
+            status=response.status,
+            detail=_scrub(
+                f"the server's answer is not a CalDAV listing ({kind}); check the "
+                "calendar's address and the credentials",
+                secrets,
+            ),
+        )
     resources: list[CalendarResource] = []
     for result in response.parse_calendar_query():
         if result.status == 200 and result.calendar_data:
@@ -262,7 +313,9 @@ def _list(client: DAVClient, url: str, secrets: tuple[str, ...]) -> list[Calenda
     return resources
 
 
-def _apply(client: DAVClient, url: str, changes: SyncPlan, secrets: tuple[str, ...]) -> None:
+def _apply(
+    client: DAVClient, url: str, changes: SyncPlan, secrets: tuple[str, ...], timeout: float
+) -> None:
     from caldav.lib.error import DAVError
 
     steps: list[tuple[str, str, CalendarResource]] = [
@@ -284,9 +337,10 @@ def _apply(client: DAVClient, url: str, changes: SyncPlan, secrets: tuple[str, .
         pending = len(steps) - done
         try:
             if method == "PUT":
-                response = client.put(target, resource.data, headers=headers)
+                request = functools.partial(client.put, target, resource.data, headers=headers)
             else:
-                response = client.delete(target, headers=headers)
+                request = functools.partial(client.delete, target, headers=headers)
+            response = _within(timeout, request)
         except (DAVError, OSError, SyntaxError) as error:
             raise _failure(url, action, error, secrets, done=done, pending=pending) from error
         gone = method == "DELETE" and response.status == 404

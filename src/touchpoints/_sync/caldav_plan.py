@@ -243,9 +243,15 @@ def _scan(text: str) -> tuple[str | None, dict[str, str]]:
     return uid, marks
 
 
+_UNSHOWN: Final = frozenset({"DTSTAMP", "X-TOUCHPOINTS-RULE-JSON", "X-TOUCHPOINTS-RULE-DIGEST"})
+
+
 def content_hash(text: str) -> str:
-    """A hash of an event's content lines, all but ``DTSTAMP``."""
-    kept = (f"{name}:{value}" for name, value in content_lines(text) if name not in {"DTSTAMP"})
+    """A hash of what an event shows: its content lines, all but ``DTSTAMP`` and the
+    rule it carries for :func:`~touchpoints.from_ical`. A plan change that leaves an
+    event as it was (a rule's ``count`` raised, say) then sends nothing for it, and an
+    edit made in the calendar survives."""
+    kept = (f"{name}:{value}" for name, value in content_lines(text) if name not in _UNSHOWN)
     return _digest("content", *kept)
 
 
