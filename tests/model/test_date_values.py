@@ -23,7 +23,7 @@ class TestAnchorValues:
 
     def test_a_renewal_number_is_not_a_date(self):
         with pytest.raises(ValidationError):
-            Subject(id="c-1", renewals=(20270115,))
+            Subject.model_validate({"id": "c-1", "renewals": [20270115]})
 
     @pytest.mark.parametrize(
         ("value", "expected"),
@@ -41,8 +41,12 @@ class TestAnchorValues:
 class TestHistoryDates:
     def test_a_number_is_not_the_day_it_happened(self):
         with pytest.raises(ValidationError):
-            HistoryEvent(rule="a", occurrence=1, status="completed", on=20260115)
+            HistoryEvent.model_validate(
+                {"rule": "a", "occurrence": 1, "status": "completed", "on": 20260115}
+            )
 
     def test_a_date_with_dashes_is(self):
-        event = HistoryEvent(rule="a", occurrence=1, status="completed", on="2026-01-15")
+        event = HistoryEvent.model_validate(
+            {"rule": "a", "occurrence": 1, "status": "completed", "on": "2026-01-15"}
+        )
         assert event.on == date(2026, 1, 15)
