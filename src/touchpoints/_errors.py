@@ -87,16 +87,24 @@ class _ProblemsError(TouchpointsError, ValueError):
 
     what = "input"
 
-    def __init__(self, problems: Sequence[Problem], *, source: str | None = None) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], *, source: str | None = None, omitted: int = 0
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
+        self.omitted = omitted
+        """How many more problems were found but not listed (reports are bounded)."""
         super().__init__(self._message())
 
     def _message(self) -> str:
         where = f" in {self.source}" if self.source else ""
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} with the {self.what}{where}:"
-        return "\n".join([head, *(f"  {problem}" for problem in self.problems)])
+        count = len(self.problems) + self.omitted
+        head = f"{count:,} problem{'s' if count != 1 else ''} with the {self.what}{where}"
+        shown = f" (the first {len(self.problems):,} are listed)" if self.omitted else ""
+        lines = [f"{head}{shown}:", *(f"  {problem}" for problem in self.problems)]
+        if self.omitted:
+            lines.append(f"  ... and {self.omitted:,} more")
+        return "\n".join(lines)
 
 
 class PlanError(_ProblemsError):

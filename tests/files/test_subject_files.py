@@ -261,3 +261,28 @@ class TestRoundTrips:
                 path = Path(folder) / name
                 path.write_text(text, encoding="utf-8")
                 assert list(load_subjects(path)) == [subject], name
+
+
+class TestDatesWithoutDashes:
+    """A date written without dashes is refused in every subject file, not read as a
+    number of seconds since 1970."""
+
+    def test_in_a_csv_file(self, tmp_path: Path):
+        path = tmp_path / "c.csv"
+        path.write_text("id,purchase\nc-1,20260115\n", encoding="utf-8")
+        with pytest.raises(SubjectError) as caught:
+            list(load_subjects(path, anchors=["purchase"]))
+        assert [str(problem) for problem in caught.value.problems] == [
+            "line 2, column 2, purchase: expected a date like '2026-01-15', found the text "
+            "'20260115'"
+        ]
+
+    def test_in_a_yaml_file(self, tmp_path: Path):
+        path = tmp_path / "c.yaml"
+        path.write_text("- id: c-1\n  anchors: {purchase: 20260115}\n", encoding="utf-8")
+        with pytest.raises(SubjectError) as caught:
+            list(load_subjects(path))
+        assert [str(problem) for problem in caught.value.problems] == [
+            "line 2, column 23, [0].anchors.purchase: expected a date like '2026-01-15', "
+            "found the number 20260115"
+        ]

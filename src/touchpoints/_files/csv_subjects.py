@@ -1,5 +1,6 @@
-"""CSV subject files, read row by row: the header names the columns, each row is one
-subject, and the first row with problems raises.
+"""CSV subject files, read row by row: the header names the columns (renamed by a
+column mapping), each row is one subject, and the rows with problems are all reported
+once the file is read (the first 50, and how many more).
 
 The CSV rules themselves are described in :mod:`touchpoints._files.subjects`.
 """
@@ -9,16 +10,19 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
 from pydantic import ValidationError
 
 from touchpoints._errors import Problem, SubjectError
+from touchpoints._files.columns import rename_header
+from touchpoints._files.limits import MAX_PROBLEMS
 from touchpoints._files.positions import FieldPath
 from touchpoints._files.problems import problems_from
 from touchpoints._files.reading import DocumentError, decode
+from touchpoints._files.unique_ids import IdHashes
 from touchpoints._model import Subject
 
 __all__ = ["MAX_LINE_BYTES", "csv_subjects"]
@@ -65,9 +69,17 @@ class _Lines:
 class _Columns:
     """What each column of a CSV file means."""
 
-    def __init__(self, header: list[str], line: int, anchors: Collection[str]) -> None:
+    def __init__(
+        self,
+        header: list[str],
+        line: int,
+        anchors: Collection[str],
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
         self.names = [name.strip() for name in header]
         self.problems: list[Problem] = []
+        if columns:
+            self.problems += rename_header(self.names, columns, line)
         seen: set[str] = set()
         for index, name in enumerate(self.names, start=1):
             if not name:
@@ -124,11 +136,22 @@ class _Columns:
         return name, index
 
 
-def _rows(file: Path) -> Iterator[tuple[int, list[str]]]:
+def _delimiter(file: Path) -> str:
+    """The header's delimiter: ``,``, ``;`` (Excel's in much of Europe) or a tab."""
+    with file.open("rb") as stream:
+        first = stream.readline(MAX_LINE_BYTES)
+    try:
+        header = decode(first)
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except (DocumentError, csv.Error):
+        return ","  # one column, or unreadable: reading reports it
+
+
+def _rows(file: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """The rows of a CSV file with the line each starts on; blank rows are skipped."""
     with file.open("rb") as stream:
         lines = _Lines(stream)
-        reader = csv.reader(iter(lines), strict=True)
+        reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
         start = 1
         while True:
             try:
@@ -144,13 +167,17 @@ def _rows(file: Path) -> Iterator[tuple[int, list[str]]]:
             start = lines.number + 1
 
 
-def _anchor_columns(file: Path) -> tuple[str, ...]:
+def _anchor_columns(
+    file: Path, delimiter: str, columns: Mapping[str, str] | None
+) -> tuple[str, ...]:
     """The columns whose values all look like ISO dates (see the module docstring)."""
-    rows = _rows(file)
+    rows = _rows(file, delimiter)
     header = next(rows, None)
     if header is None:
         return ()
     names = [name.strip() for name in header[1]]
+    if columns:
+        rename_header(names, columns, header[0])
     dates = [True] * len(names)
     used = [False] * len(names)
     for _, cells in rows:
@@ -166,15 +193,27 @@ def _anchor_columns(file: Path) -> tuple[str, ...]:
     )
 
 
-def csv_subjects(file: Path, source: str, known: tuple[str, ...] | None) -> Iterator[Subject]:
+def csv_subjects(
+    file: Path,
+    source: str,
+    known: tuple[str, ...] | None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    unique_ids: bool = False,
+) -> Iterator[Subject]:
     """The subjects of a CSV file, read as they are taken.
 
     ``known`` names the anchor columns; None finds them by their values (one more
-    pass over the file).
+    pass over the file). ``columns`` maps names (``id``, ``timezone``, anchors,
+    attributes) to the file's columns that hold them. The delimiter is the header's:
+    ``,``, ``;`` or a tab. With ``unique_ids``, an id given twice is a problem naming
+    both lines (see :class:`~touchpoints._files.unique_ids.IdHashes`).
 
     Raises:
-        SubjectError: while iterating, for the first row with problems (or a header,
-            line or encoding problem), naming its line and column.
+        SubjectError: while iterating: at once for a header, line or encoding
+            problem; after the last row for rows with problems, each named with its
+            line and column (the first 50, and how many more). The good rows are
+            yielded before.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
@@ -189,44 +228,103 @@ def csv_subjects(file: Path, source: str, known: tuple[str, ...] | None) -> Iter
       line 3, column 2, purchase: ...
     """
     try:
-        yield from _csv_rows(file, source, known)
+        yield from _csv_rows(file, known, columns, unique_ids)
     except DocumentError as error:
-        raise SubjectError(error.problems, source=source) from error.__cause__
+        omitted = error.omitted if isinstance(error, _RowProblems) else 0
+        raise SubjectError(error.problems, source=source, omitted=omitted) from error.__cause__
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
         raise SubjectError([Problem("", message)], source=source) from None
 
 
-def _csv_rows(file: Path, source: str, known: tuple[str, ...] | None) -> Iterable[Subject]:
-    anchors = known if known is not None else _anchor_columns(file)
-    rows = _rows(file)
+class _RowProblems(DocumentError):
+    """The problems of a file's rows, the first :data:`MAX_PROBLEMS` of them."""
+
+    def __init__(self, problems: list[Problem], omitted: int) -> None:
+        super().__init__(problems)
+        self.omitted = omitted
+
+
+def _csv_rows(
+    file: Path,
+    known: tuple[str, ...] | None,
+    mapping: Mapping[str, str] | None,
+    unique_ids: bool,
+) -> Iterable[Subject]:
+    delimiter = _delimiter(file)
+    anchors = known if known is not None else _anchor_columns(file, delimiter, mapping)
+    rows = _rows(file, delimiter)
     first = next(rows, None)
     if first is None:
         raise DocumentError([Problem("", "the file is empty; the first row must name the columns")])
     line, header = first
-    columns = _Columns(header, line, anchors)
+    columns = _Columns(header, line, anchors, mapping)
     problems = columns.problems + (columns.near_misses(known, line) if known else [])
     if problems:
         raise DocumentError(problems)
     width = len(columns.names)
+    seen = IdHashes() if unique_ids else None
+    found: list[Problem] = []
+    omitted = 0
     for line, cells in rows:
-        if len(cells) != width:
-            raise DocumentError(
-                [
+        row_problems = _row_problems(delimiter, line, cells, width)
+        if not row_problems:
+            try:
+                subject = Subject.model_validate(columns.subject(cells))
+            except ValidationError as error:
+                for problem in problems_from(error, root=Subject):
+                    path = tuple(problem.location.split(".", 1))
+                    name, column = columns.column_of(path)
+                    row_problems.append(Problem(name, problem.message, line, column))
+            else:
+                if seen is None or seen.add(subject.id):
+                    yield subject
+                    continue
+                repeat = _first_line_of(file, delimiter, columns, subject.id, line)
+                if repeat is None:  # two ids with one hash: not a repeat
+                    yield subject
+                    continue
+                row_problems.append(
                     Problem(
-                        "",
-                        f"this row has {len(cells)} cells, but the header has {width} "
-                        "columns; check for a missing or extra comma, or an unclosed quote",
+                        "id",
+                        f"the id {subject.id!r} is given twice: on line {repeat} and on "
+                        f"line {line}; every subject needs its own id",
                         line,
+                        columns.id + 1,
                     )
-                ]
-            )
-        try:
-            yield Subject.model_validate(columns.subject(cells))
-        except ValidationError as error:
-            row_problems = []
-            for problem in problems_from(error, root=Subject):
-                path = tuple(problem.location.split(".", 1))
-                name, column = columns.column_of(path)
-                row_problems.append(Problem(name, problem.message, line, column))
-            raise DocumentError(row_problems) from error
+                )
+        room = MAX_PROBLEMS - len(found)
+        found += row_problems[: max(room, 0)]
+        omitted += max(len(row_problems) - max(room, 0), 0)
+    if found:
+        raise _RowProblems(found, omitted)
+
+
+_DELIMITER_NAMES: Final = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _row_problems(delimiter: str, line: int, cells: list[str], width: int) -> list[Problem]:
+    if len(cells) == width:
+        return []
+    return [
+        Problem(
+            "",
+            f"this row has {len(cells)} cells, but the header has {width} columns; check "
+            f"for a missing or extra {_DELIMITER_NAMES[delimiter]}, or an unclosed quote",
+            line,
+        )
+    ]
+
+
+def _first_line_of(
+    file: Path, delimiter: str, columns: _Columns, subject_id: str, before: int
+) -> int | None:
+    """The first line before ``before`` whose id is ``subject_id`` (read again)."""
+    rows = _rows(file, delimiter)
+    next(rows, None)
+    for line, cells in rows:
+        if line >= before:
+            return None
+        if len(cells) > columns.id and cells[columns.id] == subject_id:
+            return line
+    return None

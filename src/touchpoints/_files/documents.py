@@ -10,9 +10,10 @@ from touchpoints._files.yaml_reader import load_yaml
 __all__ = ["load_document"]
 
 
-def load_document(text: str, format: str) -> Document:
+def load_document(text: str, format: str, *, max_values: int | None = None) -> Document:
     """Parse text in ``format`` (``"yaml"``, ``"json"`` or ``"toml"``) into plain data
-    with positions.
+    with positions; ``max_values`` stops reading early a YAML file of more values, or a
+    JSON file of more mappings, than that (the slow parts of those readers).
 
     Raises:
         DocumentError: the text is not valid in its format, or breaks a limit.
@@ -22,9 +23,9 @@ def load_document(text: str, format: str) -> Document:
     {'plan': 'welcome'}
     """
     if format == "yaml":
-        return load_yaml(text)
+        return load_yaml(text, max_values=max_values)
     if format == "json":
-        return load_json(text)
+        return load_json(text, max_mappings=max_values)
     if format == "toml":
         return load_toml(text)
     raise ValueError(f"format must be 'yaml', 'json' or 'toml', not {format!r}")

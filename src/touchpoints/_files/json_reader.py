@@ -14,19 +14,28 @@ from touchpoints._files.yaml_reader import load_yaml
 __all__ = ["load_json"]
 
 
-def load_json(text: str) -> Document:
+def load_json(text: str, *, max_mappings: int | None = None) -> Document:
     """JSON text to plain data; a key given twice in one mapping is a problem.
 
+    ``max_mappings`` stops reading early a file of more mappings than that (a list of
+    millions of ``{}`` would otherwise take a minute to read).
+
     Raises:
-        DocumentError: the text is not valid JSON, or is nested too deep.
+        DocumentError: the text is not valid JSON, is nested too deep or holds more
+            than ``max_mappings`` mappings.
 
     >>> document = load_json('{"plan": "welcome",\\n "touchpoints": []}')
     >>> document.data, document.locate(("touchpoints",))
     ({'plan': 'welcome', 'touchpoints': []}, (2, 17))
     """
     duplicates: list[str] = []
+    mappings = 0
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal mappings
+        mappings += 1
+        if max_mappings is not None and mappings > max_mappings:
+            raise _TooMany
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
@@ -42,6 +51,11 @@ def load_json(text: str) -> Document:
         raise stop("the file holds a number with too many digits") from None
     except RecursionError:
         raise stop(too_deep()) from None
+    except _TooMany:
+        raise stop(
+            f"the file holds more than {max_mappings:,} mappings ({{...}}), far more than a "
+            "plan needs; is this the right file?"
+        ) from None
     check_depth(data)
     document = _LazyJsonDocument(data, text)
     if duplicates:
@@ -57,6 +71,10 @@ def load_json(text: str) -> Document:
                 for key in dict.fromkeys(duplicates)
             ]
     return document
+
+
+class _TooMany(Exception):
+    """Raised inside the JSON reader to stop it at the mapping limit."""
 
 
 class _LazyJsonDocument(Document):

@@ -35,6 +35,7 @@ from pydantic_core import ErrorDetails
 from touchpoints._core import require
 from touchpoints._errors import PlanError, Problem
 from touchpoints._files.documents import load_document
+from touchpoints._files.limits import MAX_VALUES, bounded, limit_problems
 from touchpoints._files.positions import Document, FieldPath
 from touchpoints._files.problems import (
     Issue,
@@ -44,7 +45,13 @@ from touchpoints._files.problems import (
     to_problems,
     with_reading_problems,
 )
-from touchpoints._files.reading import MAX_FILE_BYTES, DocumentError, format_of, read_text
+from touchpoints._files.reading import (
+    MAX_FILE_BYTES,
+    DocumentError,
+    check_size,
+    format_of,
+    read_text,
+)
 from touchpoints._files.wording import described
 from touchpoints._model import Plan
 
@@ -114,11 +121,16 @@ def _original_path(path: FieldPath, kept: list[int]) -> FieldPath:
     return path
 
 
+def _refuse(problems: list[Problem], source: str | None) -> PlanError:
+    """The error listing ``problems`` in file order, the first :data:`MAX_PROBLEMS` of them."""
+    shown, omitted = bounded(sort_problems(problems))
+    return PlanError(shown, source=source, omitted=omitted)
+
+
 def _validate_plan(document: Document, source: str | None) -> Plan:
     data = document.data
     if document.problems and not isinstance(data, Mapping):
-        problems = [problem for _, problem in document.problems]
-        raise PlanError(sort_problems(problems), source=source)
+        raise _refuse([problem for _, problem in document.problems], source)
     if data is None:
         raise PlanError(
             [Problem("", "the plan is empty; it needs at least 'plan' and 'touchpoints'")],
@@ -139,16 +151,18 @@ def _validate_plan(document: Document, source: str | None) -> Plan:
             ],
             source=source,
         )
+    limits = limit_problems(document)
+    if limits:
+        raise _refuse(limits, source)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
         details = error.errors(include_url=False)
         issues = issues_from(details, Plan) + _plan_wide_problems(data, details)
         problems = with_reading_problems(to_problems(issues, document), document)
-        raise PlanError(sort_problems(problems), source=source) from error
+        raise _refuse(problems, source) from error
     if document.problems:
-        problems = [problem for _, problem in document.problems]
-        raise PlanError(sort_problems(problems), source=source)
+        raise _refuse([problem for _, problem in document.problems], source)
     return plan
 
 
@@ -172,17 +186,20 @@ def parse_plan(data: Mapping[str, Any], *, source: str | None = None) -> Plan:
     return _validate_plan(Document(data), source)
 
 
-def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Plan:
+def parse_plan_text(
+    text: str, *, format: str, source: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Plan:
     """Parse and validate a plan written as YAML, JSON or TOML text.
 
     Args:
         text: the plan file's content.
         format: ``"yaml"`` (or ``"yml"``), ``"json"`` or ``"toml"``, in any case.
         source: where the text came from, for the error message.
+        max_bytes: refuse longer text (in UTF-8 bytes; 10 MB by default, as for files).
 
     Raises:
         PlanError: the text is not a valid plan; every problem is listed with its
-            line and column.
+            line and column (the first 50, and how many more).
         PlanError: ``format`` is not one of the three (a PlanError is a ValueError).
         TypeError: ``text`` or ``format`` is not text.
 
@@ -209,7 +226,8 @@ def parse_plan_text(text: str, *, format: str, source: str | None = None) -> Pla
         message = f"format must be 'yaml', 'json' or 'toml', not {format!r}"
         raise PlanError([Problem("", message)], source=source)
     try:
-        document = load_document(text, name)
+        check_size(text, max_bytes=max_bytes, what="plan")
+        document = load_document(text, name, max_values=MAX_VALUES)
     except DocumentError as error:
         raise PlanError(error.problems, source=source) from None
     return _validate_plan(document, source)
@@ -262,7 +280,7 @@ def load_plan(path: str | PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> 
     try:
         format = format_of(file, _FORMATS)
         text = read_text(file, max_bytes=max_bytes, what="plan")
-        document = load_document(text, format)
+        document = load_document(text, format, max_values=MAX_VALUES)
     except DocumentError as error:
         raise PlanError(error.problems, source=source) from None
     return _validate_plan(document, source)

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "DocumentError",
     "check_depth",
+    "check_size",
     "decode",
     "format_of",
     "read_text",
@@ -63,11 +64,32 @@ def read_text(path: Path, *, max_bytes: int, what: str) -> str:
     except OSError as error:
         raise stop(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > max_bytes:
-        raise stop(
-            f"the file is larger than {_size(max_bytes)}, the most a {what} file may be; "
-            "check that this is the right file"
-        )
+        raise stop(_too_large(max_bytes, what))
     return decode(data)
+
+
+def check_size(text: str, *, max_bytes: int, what: str) -> None:
+    """Refuse text longer than ``max_bytes`` in UTF-8, as :func:`read_text` refuses a file.
+
+    >>> check_size("plan: " + "x" * 100, max_bytes=50, what="plan")
+    Traceback (most recent call last):
+    ...
+    touchpoints._files.reading.DocumentError: the text is larger than 50 bytes, the most a plan
+    file may be; check that this is the right text
+    """
+    # Each character is at most 4 bytes in UTF-8: only count the bytes when it matters.
+    size = len(text)
+    if size > max_bytes or (
+        size * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+    ):
+        raise stop(_too_large(max_bytes, what, "text"))
+
+
+def _too_large(max_bytes: int, what: str, form: str = "file") -> str:
+    return (
+        f"the {form} is larger than {_size(max_bytes)}, the most a {what} file may be; "
+        f"check that this is the right {form}"
+    )
 
 
 def decode(data: bytes, first_offset: int = 0, first_line: int = 1) -> str:

@@ -43,18 +43,29 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader whose composer stops at :data:`MAX_DEPTH` levels of nesting."""
+class _TooMany(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
 
-    def __init__(self, stream: str) -> None:
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose composer stops at :data:`MAX_DEPTH` levels of nesting, and
+    after ``max_values`` values when that is given."""
+
+    def __init__(self, stream: str, max_values: int | None = None) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._values = 0
+        self._max_values = max_values
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self._depth += 1
+        self._values += 1
         try:
             if self._depth > MAX_DEPTH + 1:
                 raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            if self._max_values is not None and self._values > self._max_values:
+                raise _TooMany(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -64,13 +75,19 @@ def _mark(mark: yaml.Mark) -> Position:
     return mark.line + 1, mark.column + 1
 
 
-def _compose(text: str) -> Node | None:
+def _compose(text: str, max_values: int | None) -> Node | None:
     loader: _Loader | None = None
     try:
-        loader = _Loader(text)  # this already checks for control characters
+        loader = _Loader(text, max_values)  # this already checks for control characters
         return loader.get_single_node()
     except _TooDeep as error:
         raise stop(too_deep(), _mark(error.mark)) from None
+    except _TooMany as error:
+        raise stop(
+            f"the file holds more than {max_values:,} values, far more than a plan needs; "
+            "is this the right file?",
+            _mark(error.mark),
+        ) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -237,8 +254,10 @@ class _Builder:
                 self.problem((), "'<<' merges only mappings", source.start_mark)
 
 
-def load_yaml(text: str) -> Document:
+def load_yaml(text: str, *, max_values: int | None = None) -> Document:
     """YAML text to plain data, with the position of every value and key.
+
+    ``max_values`` stops reading early a file of more values than that.
 
     Problems that leave the rest readable (a repeated key, a refused tag) are kept in
     the document's ``problems``; the others raise.
@@ -256,4 +275,4 @@ def load_yaml(text: str) -> Document:
     line 2, column 1, a: the key 'a' is given twice in this mapping (first on line 1);
     give each key once
     """
-    return _Builder().build_document(_compose(text))
+    return _Builder().build_document(_compose(text, max_values))

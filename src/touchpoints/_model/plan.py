@@ -14,6 +14,12 @@ from typing import Annotated, Final
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from touchpoints._model.anchor_checks import (
+    AnchorUse,
+    PlanProblem,
+    circle_problems,
+    name_problems,
+)
 from touchpoints._model.base import Frozen
 from touchpoints._model.business import BusinessCalendar, Weekdays
 from touchpoints._model.durations import AnchorExpression, Duration
@@ -91,6 +97,8 @@ def _reference_days() -> tuple[date, ...]:
 
 
 _REFERENCE_DAYS: Final = _reference_days()
+MAX_VERSION: Final = 2_147_483_647
+"""The largest plan version: the largest 32-bit integer, as calendars store it."""
 
 
 class Plan(Frozen):
@@ -110,7 +118,7 @@ class Plan(Frozen):
     """
 
     id: Slug = Field(alias="plan", description="The plan's stable identifier.")
-    version: Annotated[int, Field(ge=1)] = Field(
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)] = Field(
         default=1, description="Bump it when you edit the plan; touch point ids do not change."
     )
     name: Annotated[str, Field(min_length=1, max_length=500)] | None = None
@@ -132,6 +140,15 @@ class Plan(Frozen):
     anchors: Mapping[AnchorName, AnchorExpression] = Field(
         default_factory=dict,
         description="Anchors derived from other anchors, such as 'purchase + 3 years'.",
+    )
+    declared_subject_anchors: tuple[AnchorName, ...] | None = Field(
+        default=None,
+        alias="subject_anchors",
+        max_length=100,
+        description=(
+            "The anchors subjects give, such as ['purchase']. When given, every anchor "
+            "the plan uses must be one of these or a derived anchor, so a typo is an error."
+        ),
     )
     business_calendar: BusinessCalendar | None = Field(
         default=None,
@@ -187,11 +204,14 @@ class Plan(Frozen):
         return self.contact_time is None
 
     def subject_anchors(self) -> tuple[str, ...]:
-        """The anchors subjects supply: every anchor used that the plan does not derive.
+        """The anchors subjects supply: the plan's ``subject_anchors`` when it declares
+        them, and otherwise every anchor used that the plan does not derive.
 
         A subject may also give a derived anchor (such as its own ``renewal`` date);
         its value then wins over the derivation.
         """
+        if self.declared_subject_anchors is not None:
+            return self.declared_subject_anchors
         used: dict[str, None] = {}
         for expression in self.anchors.values():
             used[expression.anchor] = None
@@ -219,10 +239,14 @@ class Plan(Frozen):
         # Every plan-level problem is collected, so a plan file's author sees them
         # all at once; each carries the field path it belongs to in the error's
         # context ("problems"), which the file loader turns into line numbers.
-        problems = self._check_derived_anchors()
-        if not any("circle" in message for _, message in problems):
+        problems = circle_problems(self.anchors)
+        if not problems:
             # With a circle of derived anchors, 'until' and 'starting' cannot be followed.
             problems += self._check_until_after_starting()
+        problems += self._check_derived_offsets()
+        problems += name_problems(
+            self._anchor_uses(), list(self.anchors), self.declared_subject_anchors
+        )
         problems += [*self._check_rule_ids(), *self._check_times()]
         if problems:
             raise PydanticCustomError(
@@ -230,40 +254,33 @@ class Plan(Frozen):
             )
         return self
 
-    def _check_derived_anchors(self) -> list[_PlanProblem]:
-        problems: list[_PlanProblem] = []
-        circles: set[frozenset[str]] = set()
-        for name in self.anchors:
-            seen = [name]
-            current = self.anchors[name].anchor
-            while current in self.anchors:
-                if current in seen:
-                    circle = seen[seen.index(current) :]
-                    if frozenset(circle) not in circles:
-                        circles.add(frozenset(circle))
-                        problems.append(
-                            (
-                                ("anchors", name),
-                                "derived anchors refer to each other in a circle "
-                                f"({' -> '.join([*circle, current])}); at least one must "
-                                "come from a subject's own date",
-                            )
-                        )
-                    break
-                seen.append(current)
-                current = self.anchors[current].anchor
-            if self.anchors[name].offset.has_time:
-                problems.append(
-                    (
-                        ("anchors", name),
-                        f"anchor {name!r} is a date, so its offset cannot have hours or "
-                        "minutes; use days, weeks, months or years",
-                    )
-                )
-        return problems
+    def _anchor_uses(self) -> list[AnchorUse]:
+        uses: list[AnchorUse] = [
+            (("anchors", name), expression.anchor) for name, expression in self.anchors.items()
+        ]
+        uses += [(("stop", index), name) for index, name in enumerate(self.stop)]
+        if self.term is not None:
+            uses.append((("term", "starts"), self.term.starts))
+        for index, rule in enumerate(self.rules):
+            for key in ("at", "starting", "until"):
+                expression = getattr(rule, key)
+                if expression is not None:
+                    uses.append((("touchpoints", index, key), expression.anchor))
+        return uses
 
-    def _check_rule_ids(self) -> list[_PlanProblem]:
-        problems: list[_PlanProblem] = []
+    def _check_derived_offsets(self) -> list[PlanProblem]:
+        return [
+            (
+                ("anchors", name),
+                f"anchor {name!r} is a date, so its offset cannot have hours or "
+                "minutes; use days, weeks, months or years",
+            )
+            for name, expression in self.anchors.items()
+            if expression.offset.has_time
+        ]
+
+    def _check_rule_ids(self) -> list[PlanProblem]:
+        problems: list[PlanProblem] = []
         seen: dict[str, int] = {}
         for index, rule in enumerate(self.rules):
             if rule.id in seen:
@@ -278,11 +295,11 @@ class Plan(Frozen):
                 seen[rule.id] = index
         return problems
 
-    def _check_times(self) -> list[_PlanProblem]:
+    def _check_times(self) -> list[PlanProblem]:
         if self.contact_time is not None:
             return []
         untimed = "a plan without 'contact_time' is all-day: set the plan's 'contact_time' first"
-        problems: list[_PlanProblem] = [
+        problems: list[PlanProblem] = [
             (("touchpoints", index, "contact_time"), f"{untimed}, such as '10:00'")
             for index, rule in enumerate(self.rules)
             if rule.contact_time is not None
@@ -292,6 +309,15 @@ class Plan(Frozen):
             for channel, window in self.channels.items()
             if window.contact_time is not None
         ]
+        if self.term is not None and self.term.length is not None and self.term.length.has_time:
+            problems.append(
+                (
+                    ("term", "length"),
+                    "a plan without 'contact_time' is all-day, so the term's length cannot "
+                    "have hours or minutes; use days, weeks, months or years, or set the "
+                    "plan's 'contact_time', such as '10:00'",
+                )
+            )
         return problems + [
             (
                 ("touchpoints", index),
@@ -302,8 +328,8 @@ class Plan(Frozen):
             if any(duration.has_time for duration in rule.durations())
         ]
 
-    def _check_until_after_starting(self) -> list[_PlanProblem]:
-        problems: list[_PlanProblem] = []
+    def _check_until_after_starting(self) -> list[PlanProblem]:
+        problems: list[PlanProblem] = []
         for index, rule in enumerate(self.rules):
             if rule.starting is None or rule.until is None:
                 continue
@@ -326,10 +352,6 @@ class Plan(Frozen):
                     )
                 )
         return problems
-
-
-_PlanProblem = tuple[tuple[str | int, ...], str]
-"""A plan-level problem: the field path it belongs to, and the message."""
 
 
 def _apply(day: date, chain: tuple[AnchorExpression, ...]) -> datetime:

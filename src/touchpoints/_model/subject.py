@@ -6,11 +6,13 @@ rules' conditions test, and the :class:`HistoryEvent` records of what actually h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from touchpoints._model.base import Frozen, model_error
 from touchpoints._model.business import BusinessCalendar
@@ -19,7 +21,19 @@ from touchpoints._model.fields import AnchorName, Slug, TimeZoneName
 __all__ = ["AnchorValue", "AttributeValue", "HistoryEvent", "Subject"]
 
 
+_DATE_START: Final = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
 def _anchor_text(value: object) -> object:
+    # A date is written YYYY-MM-DD everywhere. Pydantic alone reads a number, or text
+    # of digits, as seconds since 1970: '20260115' would quietly be 1970-08-23.
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and _DATE_START.match(value) is None
+    ):
+        raise PydanticCustomError(
+            "date_text",
+            "write a date as YYYY-MM-DD, such as 2026-01-15 (a number is never read as a date)",
+        )
     # Text with a time of day is a datetime even at midnight: left to pydantic,
     # "2026-01-15T00:00:00+01:00" would become a plain date and lose its offset.
     if isinstance(value, str) and len(value.strip()) > 10:
@@ -27,7 +41,7 @@ def _anchor_text(value: object) -> object:
             return datetime.fromisoformat(value.strip())
         except ValueError:
             return value  # pydantic reports it
-    return value
+    return value.strip() if isinstance(value, str) else value
 
 
 class HistoryEvent(Frozen):
@@ -54,7 +68,7 @@ class HistoryEvent(Frozen):
     occurrence: Annotated[int, Field(ge=1, le=10_000_000)]
     term: Annotated[int, Field(ge=1, le=10_000)] = 1
     status: Literal["completed", "skipped", "rescheduled", "cancelled"]
-    on: date | datetime | None = None
+    on: Annotated[date | datetime, BeforeValidator(_anchor_text)] | None = None
 
     @model_validator(mode="after")
     def _check_date(self) -> HistoryEvent:
