@@ -24,6 +24,7 @@ __all__ = [
     "all_day_length",
     "category_list",
     "description_text",
+    "summary_text",
     "extra_properties",
     "rule_json",
     "timed_length",
@@ -97,3 +98,10 @@ def description_text(tp: TouchPoint, options: Resolved) -> str | None:
     if options.template is None:
         return tp.rule.description
     return options.template.render(template_values(tp, options.attributes), tp.subject_id)
+
+
+def summary_text(tp: TouchPoint, options: Resolved) -> str:
+    """The touch point's ``SUMMARY``: the rule's title, or the summary template's rendering."""
+    if options.summary is None:
+        return tp.rule.title
+    return options.summary.render(template_values(tp, options.attributes), tp.subject_id)
