@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
 
-from touchpoints import ExportOptions, Plan, Subject, TemplateError, schedule, to_ical, update_ical
+from touchpoints import (
+    ExportOptions,
+    IcalUpdate,
+    Plan,
+    Revision,
+    Subject,
+    TemplateError,
+    schedule,
+    to_ical,
+    update_ical,
+)
 
 PLAN = Plan.model_validate(
     {
@@ -27,7 +38,9 @@ def summaries(data: bytes) -> list[str]:
 
 def test_summary_names_the_subject() -> None:
     options = ExportOptions(
-        stamp=STAMP, summary_template="{title}: {name} ({channel})", attributes={"c1": {"name": "Ada"}}
+        stamp=STAMP,
+        summary_template="{title}: {name} ({channel})",
+        attributes={"c1": {"name": "Ada"}},
     )
     assert summaries(to_ical(schedule(PLAN, SUBJECT), options=options)) == [
         "Welcome call: Ada (call)"
@@ -46,12 +59,12 @@ def test_a_malformed_summary_template_is_refused_when_built() -> None:
 
 
 def test_a_renamed_customer_revises_the_event() -> None:
-    def feed(name: str, state: dict) -> object:  # type: ignore[type-arg]
+    def feed(name: str, state: Mapping[str, Revision]) -> IcalUpdate:
         options = ExportOptions(
             stamp=STAMP, summary_template="{name}", attributes={"c1": {"name": name}}
         )
         return update_ical(schedule(PLAN, SUBJECT), state, options=options)
 
     first = feed("Ada", {})
-    second = feed("Ada Lovelace", first.state)  # type: ignore[attr-defined]
-    assert [r.sequence for r in second.state.values()] == [1]  # type: ignore[attr-defined]
+    second = feed("Ada Lovelace", first.state)
+    assert [r.sequence for r in second.state.values()] == [1]
