@@ -168,7 +168,7 @@ class TestOutputs:
         (files / "feeds").mkdir()
         called = []
         monkeypatch.setattr(
-            "touchpoints._cli.export.load_subjects", lambda *a, **k: called.append(1)
+            "touchpoints._cli.subject_files.load_subjects", lambda *a, **k: called.append(1)
         )
         code, err = export(capsys, files, "-o", files / "feeds")
         assert code == 2
