@@ -152,6 +152,8 @@ class Tally:
             listed = f" (listed in {self._name})"
         elif self.skipped > 10:
             listed = " (the first 10 are listed above; --skipped FILE.csv lists them all)"
+        elif self.skipped:
+            listed = " (listed above)"
         return printable(
             f"{PROG}: {plural(self.read, 'subject')} read, {self.scheduled:,} scheduled, "
             f"{self.skipped:,} skipped{listed}, {plural(written, noun)} written{where}"
