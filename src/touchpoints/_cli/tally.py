@@ -93,7 +93,7 @@ class Tally:
     >>> tally.scheduled = 1
     >>> tally.skip("lead", 3, MissingAnchorError("lead", "call", "purchase"))
     >>> tally.summary(5, "event")
-    'touchpoints: 2 subjects read, 1 scheduled, 1 skipped, 5 events written'
+    'touchpoints: 2 subjects read, 1 scheduled, 1 skipped (listed above), 5 events written'
     """
 
     def __init__(self, skipped: BinaryIO | None = None, skipped_name: str | None = None) -> None:
