@@ -87,6 +87,8 @@ def demo() -> None:
         "examples/customers.csv",
         "-o",
         "out/customers.ics",
+        "--summary",
+        "{title}: {name} ({company})",
     )
 
 

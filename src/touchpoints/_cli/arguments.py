@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeAlias
 
 from touchpoints._core import DEFAULT_LIMIT
@@ -163,21 +163,36 @@ def parse_stamp(text: str) -> datetime:
             f"{text!r} is not a date and time with a zone; write it like "
             "2026-01-01T09:00:00Z or 2026-01-01T10:00:00+01:00"
         )
+    try:
+        in_range = 1900 <= value.astimezone(UTC).year <= 9998
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is too far from today for an export time; give one between the "
+            "years 1900 and 9998"
+        )
     return value
 
 
+MAX_MINUTES = 366 * 24 * 60
+"""The longest reminder, in minutes: a year."""
+
+
 def parse_minutes(text: str) -> timedelta:
-    """A whole number of minutes, 0 or more.
+    """A whole number of minutes, from 0 to :data:`MAX_MINUTES` (a year).
 
     >>> parse_minutes("15")
     datetime.timedelta(seconds=900)
     """
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
+    text = text.strip()
+    value = int(text) if text.isascii() and text.isdigit() and len(text) < 20 else -1
     if value < 0:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a number of minutes; write a whole number such as 15"
+        )
+    if value > MAX_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{text} minutes is more than a year; give at most {MAX_MINUTES:,}"
         )
     return timedelta(minutes=value)

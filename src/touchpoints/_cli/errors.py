@@ -21,6 +21,7 @@ import argparse
 import os
 import sys
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -36,6 +37,7 @@ __all__ = [
     "UsageError",
     "error_text",
     "format_problems",
+    "printable",
     "run",
 ]
 
@@ -55,6 +57,26 @@ class UsageError(Exception):
     >>> str(UsageError("--subject-id goes with --subject"))
     '--subject-id goes with --subject'
     """
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe for a terminal: control and format characters (escape sequences,
+    bidirectional overrides, line separators) written as ``\x1b``-style escapes;
+    line breaks kept.
+
+    >>> printable("id \x1b[31mred\u202e\nnext")
+    'id \\x1b[31mred\\u202e\nnext'
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\n" or unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
 
 
 def format_problems(problems: Iterable[Problem], *, source: str | None = None) -> str:
@@ -118,7 +140,7 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     try:
         code = handler(args)
     except UsageError as error:
-        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        print(printable(f"{PROG} {args.command}: error: {error}"), file=sys.stderr)
         return EXIT_USAGE
     except TouchpointsError as error:
         _report(f"{PROG}: error: {error_text(error)}", debug=debug)
@@ -161,4 +183,4 @@ def _detach_stdout() -> None:
 def _report(message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc(file=sys.stderr)
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)

@@ -1,41 +1,49 @@
 """The ``export`` command: schedules written as iCalendar feeds, one file or one per owner.
 
 Every call into the iCalendar writer (:func:`~touchpoints.write_ical`,
-:func:`~touchpoints.to_ical_by_owner`) is in :func:`_export`, the command's handler.
-Files are replaced atomically, so a failed export leaves the previous feed in place.
+:func:`~touchpoints.to_ical`) is in :func:`_export`, the command's handler. Outputs are
+checked before the work starts; files are replaced atomically, so a failed export (or
+one that scheduled no subject) leaves the previous feed in place.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import dataclasses
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator, Mapping
 
 from touchpoints._cli.arguments import (
     Subparsers,
     add_command,
     add_window_options,
+    parse_day,
     parse_minutes,
     parse_stamp,
 )
-from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
+from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text, printable
 from touchpoints._cli.inputs import subject_from_arguments
-from touchpoints._cli.progress import Progress
+from touchpoints._cli.outputs import check_output, check_output_directory, open_output
+from touchpoints._cli.positions import RowPositions, csv_header
+from touchpoints._cli.progress import terminal_progress
+from touchpoints._cli.subject_files import NoFile, file_subjects, subject_owner
+from touchpoints._cli.tally import Tally, plural
+from touchpoints._cli.window import export_stamp, export_window
 from touchpoints._core import TouchPoint, schedule
-from touchpoints._errors import ScheduleError
-from touchpoints._files import load_plan, load_subjects, plan_anchor_names
+from touchpoints._errors import (
+    ExportError,
+    ScheduleError,
+    TouchpointsError,
+)
+from touchpoints._files import load_plan
 from touchpoints._ical import (
     ExportOptions,
     Revision,
     dump_ical_state,
     load_ical_state,
-    to_ical_by_owner,
+    to_ical,
     write_ical,
 )
 from touchpoints._model import Subject
@@ -63,14 +71,26 @@ def add_export(commands: Subparsers) -> None:
             "import or subscribe to. With --state, the feed updates an earlier export in\n"
             "place (SEQUENCE, LAST-MODIFIED) and the new state is saved for the next run.\n"
             "\n"
-            "Subjects that cannot be scheduled (a lead without a purchase date) are named on\n"
-            "standard error and left out; --strict stops at the first instead. The file is\n"
-            "replaced only when the export succeeds. Without --stamp, DTSTAMP is the current\n"
-            "time, or SOURCE_DATE_EPOCH when that is set (for reproducible builds).\n"
+            "Touch points before the export date are left out, so that an import does not\n"
+            "fill a calendar with the past: the export date is --today, else the day of\n"
+            "the export time (--stamp, SOURCE_DATE_EPOCH or the clock) in the plan's zone.\n"
+            "--start DATE chooses the first day, --all keeps every touch point; the window\n"
+            "used is printed on standard error.\n"
+            "\n"
+            "Subjects that cannot be scheduled (a lead without a purchase date) are counted\n"
+            "and left out (the first 10 named on standard error, all of them in the file\n"
+            "--skipped names); --strict stops at the first instead. An export that\n"
+            "schedules no subject, or finds a subject id twice, fails and writes nothing.\n"
+            "The file is replaced only when the export succeeds (a pipe or a device is\n"
+            "written as a stream). Without --stamp, DTSTAMP is the current time, or\n"
+            "SOURCE_DATE_EPOCH when that is set (for reproducible builds), or midnight UTC\n"
+            "of --today. The run ends with one summary line.\n"
             "\n"
             "examples:\n"
             "  touchpoints export plan.yaml --subject customer.yaml -o customer.ics\n"
             "  touchpoints export plan.yaml --subjects customers.csv -o team.ics --alarm 15\n"
+            "  touchpoints export plan.yaml --subjects customers.csv -o team.ics \\\n"
+            "      --summary '{title}: {name}' --skipped skipped.csv\n"
             "  touchpoints export plan.yaml --subjects customers.csv --by-owner -o feeds/"
         ),
     )
@@ -114,9 +134,33 @@ def add_export(commands: Subparsers) -> None:
         "'Call {name} about {title}'",
     )
     parser.add_argument(
+        "--summary",
+        metavar="TEMPLATE",
+        help="title each touch point from the subject's attributes, such as "
+        "'{title}: {name}' (default: the rule's title)",
+    )
+    parser.add_argument(
+        "--today",
+        type=parse_day,
+        metavar="DATE",
+        help="run as if today were DATE: the window starts there (and DTSTAMP is its "
+        "midnight UTC unless --stamp), so runs repeat",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="keep touch points before the export date too",
+    )
+    parser.add_argument(
+        "--skipped",
+        metavar="FILE.csv",
+        help="list the subjects that could not be scheduled in this CSV file (id, line, reason)",
+    )
+    parser.add_argument(
         "--by-owner",
         action="store_true",
-        help="write one feed per owner or role into the directory given with -o",
+        help="write one feed per owner or role into the directory given with -o (the "
+        "rule's owner, else the subject's 'owner' attribute)",
     )
     parser.add_argument(
         "--state",
@@ -137,39 +181,6 @@ def add_export(commands: Subparsers) -> None:
     parser.set_defaults(handler=_export, anchor=None, timezone=None)
 
 
-def _export_stamp(args: argparse.Namespace) -> datetime:
-    if args.stamp is not None:
-        stamp: datetime = args.stamp
-        return stamp
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():  # reproducible builds: https://reproducible-builds.org/specs/
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _write_atomically(path: str, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``path`` through a temporary file beside it, so that a failure part-way
-    leaves the old file (or none), never half a feed."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".touchpoints-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        mask = os.umask(0)  # read the umask: a temporary file is private, a feed is not
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _writer(data: bytes) -> Callable[[BinaryIO], object]:
-    return lambda stream: stream.write(data)
-
-
 def _owner_files(owners: Iterable[str | None]) -> dict[str | None, str]:
     names: dict[str | None, str] = {}
     taken: set[str] = set()
@@ -184,97 +195,182 @@ def _owner_files(owners: Iterable[str | None]) -> dict[str | None, str]:
     return names
 
 
-def _export(args: argparse.Namespace) -> int:
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments that do not fit together, and outputs that cannot be written,
+    before any work starts."""
     if args.subject_id is not None and args.subject is None:
         raise UsageError("--subject-id goes with --subject; --subjects exports every subject")
     if args.cancel_removed and args.state is None:
         raise UsageError("--cancel-removed goes with --state, which remembers what was exported")
     if args.by_owner and (args.state is not None or args.output == "-"):
         raise UsageError("--by-owner writes several files: give a directory with -o, no --state")
+    if args.all and args.start is not None:
+        raise UsageError("--all keeps every touch point; leave out --start, or --all")
+    if args.by_owner:
+        check_output_directory(args.output)
+    else:
+        check_output(args.output)
+    for option, path in (("--state", args.state), ("--skipped", args.skipped)):
+        if path is not None:
+            check_output(path, option=option)
+            if path == "-":
+                raise UsageError(f"{option} needs a file name, not '-'")
+
+
+def _read_state(path: str | None) -> Mapping[str, Revision] | None:
+    """The previous export's state: None without --state, empty for a new file."""
+    if path is None:
+        return None
+    if not os.path.exists(path):
+        return {}
+    hint = "give the file an earlier export wrote with --state, or a new file name"
+    try:
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(f"{path}: the state file is not UTF-8 text; {hint}") from None
+    try:
+        return load_ical_state(text)
+    except TouchpointsError as error:
+        raise ExportError(f"{path}: {error}; {hint}") from None
+    except (ValueError, TypeError, RecursionError):
+        raise ExportError(f"{path}: this is not a state file of touchpoints; {hint}") from None
+
+
+def _export(args: argparse.Namespace) -> int:
+    _check_arguments(args)
     plan = load_plan(args.plan)
-    stamp = _export_stamp(args)
+    stamp = export_stamp(args)
+    start, window = export_window(args, plan, stamp)
+    previous = _read_state(args.state)
+    is_csv = args.subjects is not None and args.subjects.lower().endswith(".csv")
+    print(f"{PROG}: {window}", file=sys.stderr)
     recent: dict[str, Mapping[str, object]] = {}
-
-    skipped: list[str] = []
-
-    def scheduled(subjects: Iterable[Subject]) -> Iterator[TouchPoint]:
-        for subject in subjects:
-            try:
-                result = schedule(plan, subject, start=args.start, end=args.end, limit=args.limit)
-            except ScheduleError as error:
-                if args.strict:
-                    raise
-                if len(skipped) < 10:
-                    print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
-                skipped.append(subject.id)
-                continue
-            # Templates need the subject's attributes while its touch points are
-            # written; keep only the latest few, so that memory stays flat.
-            recent[subject.id] = subject.attributes
-            if len(recent) > 1_024:
-                del recent[next(iter(recent))]
-            yield from result
-
+    owners: dict[str, str | None] = {}
+    strict = args.strict or args.subject is not None
     options = ExportOptions(
         stamp=stamp,
         name=args.name or plan.name or plan.id,
         component="VTODO" if args.todo else "VEVENT",
         alarm=-args.alarm if args.alarm is not None else None,
         description_template=args.description,
+        summary_template=args.summary,
         attributes=recent.get,
         removed="cancel" if args.cancel_removed else "drop",
     )
     noun = "to-do" if args.todo else "event"
-    with Progress(sys.stderr, label="subjects") as progress:
-        if args.subject is not None:
-            subjects: Iterable[Subject] = [subject_from_arguments(plan, args)]
-        else:
-            names = plan_anchor_names(plan)
-            subjects = progress.track(load_subjects(args.subjects, anchors=names))
-        touch_points = scheduled(subjects)
-        if args.by_owner:
-            feeds = to_ical_by_owner(touch_points, options=options)
-            os.makedirs(args.output, exist_ok=True)
-            files = _owner_files(feeds)
-            for owner, data in feeds.items():
-                path = os.path.join(args.output, files[owner])
-                _write_atomically(path, _writer(data))
-                count = data.count(b"BEGIN:VTODO" if args.todo else b"BEGIN:VEVENT")
-                print(f"{path}: {count:,} {noun}{'s' if count != 1 else ''}", file=sys.stderr)
-            _report_skipped(skipped)
-            return EXIT_OK
-        previous = None
-        if args.state is not None and os.path.exists(args.state):
-            with open(args.state, encoding="utf-8") as file:
-                previous = load_ical_state(file.read())
-        elif args.state is not None:
-            previous = {}
-        state: dict[str, Revision] = {}
-        count = 0
+    positions = RowPositions(args.subjects) if is_csv and os.path.isfile(args.subjects) else None
+    fraction = positions.fraction if positions is not None else None
+    with (
+        terminal_progress(sys.stderr, label="subjects", fraction=fraction) as progress,
+        open_output(args.skipped) if args.skipped else NoFile() as skipped_file,
+    ):
+        tally = Tally(skipped_file, args.skipped)
 
-        def write(stream: BinaryIO) -> None:
-            nonlocal count, state
-            written = write_ical(touch_points, stream, options=options, state=previous)
-            count, state = written.count, written.state
+        def scheduled(items: Iterable[tuple[Subject, int | None]]) -> Iterator[TouchPoint]:
+            for subject, line in items:
+                tally.read += 1
+                progress.advance()
+                try:
+                    result = schedule(plan, subject, start=start, end=args.end, limit=args.limit)
+                except ScheduleError as error:
+                    if strict:
+                        raise
+                    if tally.skipped < 10:
+                        print(printable(f"{PROG}: skipped: {error_text(error)}"), file=sys.stderr)
+                    tally.skip(subject.id, line, error)
+                    continue
+                tally.scheduled += 1
+                # Templates need the subject's attributes while its touch points are
+                # written; keep only the latest few, so that memory stays flat.
+                recent[subject.id] = subject.attributes
+                if len(recent) > 1_024:
+                    del recent[next(iter(recent))]
+                if args.by_owner:
+                    owners[subject.id] = subject_owner(subject)
+                yield from result
 
-        if args.output == "-":
-            write(sys.stdout.buffer)
-        else:
-            _write_atomically(args.output, write)
-        if args.state is not None:
-            _write_atomically(args.state, _writer(dump_ical_state(state).encode()))
-    where = "standard output" if args.output == "-" else args.output
-    print(f"{where}: {count:,} {noun}{'s' if count != 1 else ''}", file=sys.stderr)
-    _report_skipped(skipped)
+        def nothing_scheduled() -> ScheduleError:
+            columns = csv_header(args.subjects) if is_csv else []
+            return ScheduleError(tally.nothing_scheduled(columns))
+
+        try:
+            if args.subject is not None:
+                one = subject_from_arguments(plan, args)
+                subjects: Iterable[tuple[Subject, int | None]] = [(one, None)]
+            else:
+                subjects = file_subjects(args.subjects, plan, positions)
+            touch_points = scheduled(subjects)
+            if args.by_owner:
+                count = _write_by_owner(args, options, list(touch_points), owners, tally)
+                if not tally.scheduled:
+                    raise nothing_scheduled()
+                where = f" in {args.output}"
+            else:
+                count, state = 0, {}
+                with open_output(args.output) as stream:
+                    written = write_ical(touch_points, stream, options=options, state=previous)
+                    if not tally.scheduled:
+                        raise nothing_scheduled()
+                    count, state = written.count, written.state
+                if args.state is not None:
+                    with open_output(args.state) as stream:
+                        stream.write(dump_ical_state(state).encode())
+                shown = "standard output" if args.output == "-" else args.output
+                print(printable(f"{shown}: {plural(count, noun)}"), file=sys.stderr)
+                where = ""
+        finally:
+            if positions is not None:
+                positions.close()
+    _report_skipped(tally.skipped)
+    print(tally.summary(count, noun, where), file=sys.stderr)
     return EXIT_OK
 
 
-def _report_skipped(skipped: list[str]) -> None:
+def _write_by_owner(
+    args: argparse.Namespace,
+    options: ExportOptions,
+    touch_points: list[TouchPoint],
+    owners: Mapping[str, str | None],
+    tally: Tally,
+) -> int:
+    """One feed per owner: the rule's, else the subject's; the number of components."""
+    if not tally.scheduled:
+        return 0
+    groups: dict[str | None, list[TouchPoint]] = {}
+    for tp in touch_points:
+        groups.setdefault(tp.rule.owner or owners.get(tp.subject_id), []).append(tp)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    base = options.name or "Touch points"
+    feeds = {
+        owner: to_ical(
+            items,
+            options=dataclasses.replace(
+                options, name=f"{base} – {owner if owner is not None else 'unassigned'}"
+            ),
+        )
+        for owner, items in ordered
+    }
+    os.makedirs(args.output, exist_ok=True)
+    files = _owner_files(feeds)
+    noun = "to-do" if args.todo else "event"
+    total = 0
+    for owner, data in feeds.items():
+        path = os.path.join(args.output, files[owner])
+        with open_output(path) as stream:
+            stream.write(data)
+        count = data.count(b"BEGIN:VTODO" if args.todo else b"BEGIN:VEVENT")
+        total += count
+        print(printable(f"{path}: {plural(count, noun)}"), file=sys.stderr)
+    return total
+
+
+def _report_skipped(skipped: int) -> None:
     if skipped:
-        more = " (the first 10 are listed above)" if len(skipped) > 10 else ""
+        more = " (the first 10 are listed above)" if skipped > 10 else ""
         print(
-            f"{PROG}: {len(skipped):,} subject{'s' if len(skipped) != 1 else ''} could not be "
-            f"scheduled and {'were' if len(skipped) != 1 else 'was'} left out{more}; "
+            f"{PROG}: {plural(skipped, 'subject')} could not be scheduled and "
+            f"{'were' if skipped != 1 else 'was'} left out{more}; "
             "use --strict to stop at the first",
             file=sys.stderr,
         )

@@ -13,6 +13,7 @@ from touchpoints._cli.arguments import (
 )
 from touchpoints._cli.errors import EXIT_OK
 from touchpoints._cli.inputs import subject_from_arguments
+from touchpoints._cli.rows import schedule_csv, schedule_json
 from touchpoints._cli.table import format_table
 from touchpoints._core import one_line, schedule
 from touchpoints._files import load_plan
@@ -66,6 +67,13 @@ def add_preview(commands: Subparsers) -> None:
     )
     parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
     add_window_options(parser, limit="the most touch points to allow")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="a table for people (default), JSON for scripts, or CSV for spreadsheets "
+        "(cells that would run as formulas start with a quote)",
+    )
     parser.set_defaults(handler=_preview)
 
 
@@ -73,6 +81,12 @@ def _preview(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     subject = subject_from_arguments(plan, args)
     result = schedule(plan, subject, start=args.start, end=args.end, limit=args.limit)
+    if args.format == "json":
+        print(schedule_json(plan.id, subject.id, result))
+        return EXIT_OK
+    if args.format == "csv":
+        print(schedule_csv(result), end="")
+        return EXIT_OK
     zone = subject.timezone or plan.timezone
     count = len(result)
     noun = "touch point" if count == 1 else "touch points"

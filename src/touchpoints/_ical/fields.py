@@ -28,6 +28,7 @@ __all__ = [
     "extra_properties",
     "rule_digest",
     "rule_json",
+    "summary_text",
     "timed_length",
     "written_start",
     "zone_key",
@@ -112,3 +113,10 @@ def description_text(tp: TouchPoint, options: Resolved) -> str | None:
     if options.template is None:
         return tp.rule.description
     return options.template.render(template_values(tp, options.attributes), tp.subject_id)
+
+
+def summary_text(tp: TouchPoint, options: Resolved) -> str:
+    """The touch point's ``SUMMARY``: the rule's title, or the summary template's rendering."""
+    if options.summary is None:
+        return tp.rule.title
+    return options.summary.render(template_values(tp, options.attributes), tp.subject_id)

@@ -71,6 +71,8 @@ class ExportOptions:
             the touch point's ``title``, ``channel``, ``description``, ``owner``,
             ``priority``, ``occurrence``, ``due``, ``plan`` and ``rule`` (an attribute
             of the same name wins). Only plain ``{field}`` names are allowed.
+        summary_template: render ``SUMMARY`` (the event's title) the same way, such as
+            ``"{title}: {name}"``; by default it is the rule's title.
         attributes: the subjects' attributes for the template, by subject id.
         refresh: how often subscribers should refresh (``REFRESH-INTERVAL``).
         removed: what an export with a state does with touch points in the state that
@@ -79,7 +81,7 @@ class ExportOptions:
 
     Raises:
         ExportError: an option is invalid.
-        TemplateError: the description template is malformed.
+        TemplateError: the description or summary template is malformed.
 
     >>> from datetime import datetime, timedelta, UTC
     >>> options = ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC), name="Calls",
@@ -98,6 +100,7 @@ class ExportOptions:
     component: ComponentName = "VEVENT"
     alarm: timedelta | None = None
     description_template: str | None = None
+    summary_template: str | None = None
     # Customer data: kept out of the repr, and so out of logs and messages.
     attributes: Attributes | None = field(default=None, repr=False)
     refresh: timedelta = DEFAULT_REFRESH
@@ -118,6 +121,7 @@ class Resolved:
     component: ComponentName
     alarm: timedelta | None
     template: Template | None
+    summary: Template | None
     attributes: AttributeLookup | None
     refresh: timedelta
     removed: Literal["drop", "cancel"]
@@ -169,6 +173,7 @@ def resolve(options: ExportOptions) -> Resolved:
         component=component,
         alarm=alarm,
         template=None if template is None else Template(template),
+        summary=None if options.summary_template is None else Template(options.summary_template),
         attributes=lookup,
         refresh=refresh,
         removed=removed,

@@ -28,6 +28,7 @@ from touchpoints._ical.fields import (
     extra_properties,
     rule_digest,
     rule_json,
+    summary_text,
     timed_length,
     written_start,
     zone_key,
@@ -225,6 +226,9 @@ class Writer:
         else:
             text = description_text(tp, self.options)
             description = fold(f"DESCRIPTION:{escape_value(text)}") if text else ""
+        summary = parts.summary
+        if self.options.summary is not None:
+            summary = fold(f"SUMMARY:{escape_value(summary_text(tp, self.options))}")
         occurrence = f"X-TOUCHPOINTS-OCCURRENCE:{tp.occurrence}\r\n"
         if tp.adjustments or tp.done_on is not None:
             occurrence = (
@@ -243,6 +247,8 @@ class Writer:
             sequence = modified = ""
         else:
             content = f"{start_line}{span}{description}{occurrence}{term}{note}{parts.content}"
+            if self.options.summary is not None:  # a rendered summary: the fingerprint covers it
+                content = summary + content
             revision = revise(uid, content, tp)
             formatted = format_datetime(revision.modified)
             stamp = f"DTSTAMP:{formatted}\r\n"
@@ -250,14 +256,14 @@ class Writer:
             modified = f"LAST-MODIFIED:{formatted}\r\n"
         if event:
             return (
-                f"BEGIN:VEVENT\r\n{parts.summary}DTSTART{start_line}{span}{stamp}"
+                f"BEGIN:VEVENT\r\n{summary}DTSTART{start_line}{span}{stamp}"
                 f"UID:{uid}\r\n{sequence}{parts.categories}{description}{modified}"
                 f"{parts.priority}{occurrence}{plan_rule}{term}{note}{parts.alarm}"
                 "END:VEVENT\r\n"
             )
         return (
             f"BEGIN:VTODO\r\n{parts.categories}{description}{stamp}DUE{start_line}"
-            f"{modified}{parts.priority}{sequence}{parts.summary}UID:{uid}\r\n"
+            f"{modified}{parts.priority}{sequence}{summary}UID:{uid}\r\n"
             f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
 

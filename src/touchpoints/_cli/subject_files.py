@@ -1,0 +1,71 @@
+"""The subjects an export reads from a file: each with the line it starts on, a
+repeated id refused (naming both places), and the owner a subject gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from touchpoints._cli.positions import RowPositions
+from touchpoints._cli.tally import IdSet
+from touchpoints._errors import Problem, SubjectError
+from touchpoints._files import load_subjects, plan_anchor_names
+from touchpoints._model import Plan, Subject
+
+__all__ = ["NoFile", "file_subjects", "subject_owner"]
+
+
+def subject_owner(subject: Subject) -> str | None:
+    owner = getattr(subject, "owner", None) or subject.attributes.get("owner")
+    return owner if isinstance(owner, str) and owner.strip() else None
+
+
+def file_subjects(
+    path: str, plan: Plan, positions: RowPositions | None
+) -> Iterator[tuple[Subject, int | None]]:
+    """The subjects of ``path`` with the line each starts on (CSV), refusing a
+    repeated id (which would give two events the same UID)."""
+    names = plan_anchor_names(plan)
+    seen = IdSet()
+    for number, subject in enumerate(load_subjects(path, anchors=names), 1):
+        line = positions.next_line() if positions is not None else None
+        if not seen.add(subject.id):
+            first = _first_place(path, names, subject.id, number, positions is not None)
+            if first is not None:  # not two ids that share a hash
+                here = f"line {line}" if line is not None else f"subject {number}"
+                raise SubjectError(
+                    [
+                        Problem(
+                            "id",
+                            f"the subject id {subject.id!r} is given twice, on {first} and "
+                            f"on {here}; each subject needs its own id, or their touch "
+                            "points get the same UID",
+                            line,
+                        )
+                    ],
+                    source=path,
+                )
+        yield subject, line
+
+
+def _first_place(
+    path: str, names: tuple[str, ...], subject_id: str, before: int, is_csv: bool
+) -> str | None:
+    """Where ``subject_id`` first appears in ``path`` before subject ``before``."""
+    with RowPositions(path) if is_csv else NoFile() as positions:
+        for number, subject in enumerate(load_subjects(path, anchors=names), 1):
+            if number >= before:
+                return None
+            line = positions.next_line() if positions is not None else None
+            if subject.id == subject_id:
+                return f"line {line}" if line is not None else f"subject {number}"
+    return None  # pragma: no cover - the file changed while it was read
+
+
+class NoFile:
+    """A context manager that gives None: the stand-in for a file not asked for."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
