@@ -78,6 +78,7 @@ from touchpoints._model import (
     Subject,
     Term,
 )
+from touchpoints._pictures import timeline_svg
 from touchpoints._sync import (
     DIFF_FIELDS,
     CalendarResource,
@@ -150,6 +151,7 @@ __all__ = [
     "sync_caldav",
     "to_ical",
     "to_ical_by_owner",
+    "timeline_svg",
     "to_icalendar",
     "touch_point_id",
     "update_ical",

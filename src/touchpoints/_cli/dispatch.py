@@ -12,6 +12,7 @@ from touchpoints._cli.errors import EXIT_USAGE, PROG, run
 from touchpoints._cli.export import add_export
 from touchpoints._cli.plans import add_explain, add_schema, add_validate
 from touchpoints._cli.preview import add_preview
+from touchpoints._cli.timeline import add_timeline
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -21,6 +22,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_preview,
     add_schema,
     add_export,
+    add_timeline,
 ]
 """The functions that register the commands, in the order ``--help`` lists them."""
 
