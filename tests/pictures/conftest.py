@@ -1,15 +1,20 @@
-"""The plan the picture tests draw (a holiday roll, a fatigue move and a merge), and
+"""The plan the picture tests draw (a holiday roll, a fatigue move and a merge),
 reading the timeline SVG back with xml.etree, as the tests and golden files see it
-(the ``svg`` fixture)."""
+(the ``svg`` fixture), and the headless browser (the ``browser`` fixture)."""
 
 from __future__ import annotations
 
 import json
+import struct
 import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from touchpoints import Plan, Schedule, Subject, schedule
 
@@ -146,3 +151,73 @@ def subject() -> Subject:
 @pytest.fixture
 def result(plan: Plan, subject: Subject) -> Schedule:
     return schedule(plan, subject)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, driven by Playwright's client; never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"the browser tests need Debian's chromium at {CHROMIUM}: "
+            "install it with 'apt-get update && apt-get install -y chromium' "
+            "(python3 dev.py test does this when it is missing)"
+        )
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def distinct_colours(png: bytes) -> int:
+    """How many different colours a PNG (8 bits a channel, as Chromium writes) has,
+    decoded here with zlib alone."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    position, data, header = 8, b"", b""
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        chunk = png[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = chunk
+        elif kind == b"IDAT":
+            data += chunk
+        position += 12 + length
+    width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert (depth, interlace) == (8, 0), header
+    assert colour_type in (2, 6), header
+    size = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(data)
+    stride = width * size
+    previous = bytearray(stride)
+    colours: set[bytes] = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - size] if i >= size else 0
+            up = previous[i]
+            corner = previous[i - size] if i >= size else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                nearest = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + nearest) & 0xFF
+        colours.update(bytes(line[i : i + 3]) for i in range(0, stride, size))
+        previous = line
+    return len(colours)
+
+
+@pytest.fixture
+def colours() -> Callable[[bytes], int]:
+    return distinct_colours

@@ -198,7 +198,9 @@ def _vertical(svg: ET.Element, x: float, bottom: float, cls: str, label: str) ->
     group = ET.SubElement(svg, "g", {"class": cls})
     ET.SubElement(group, "line", {"x1": _f(x), "y1": str(_TOP - 22), "x2": _f(x), "y2": _f(bottom)})
     row = {"anchor": _TOP - 26, "today": _TOP - 40}.get(cls, _TOP - 54)
-    _text(group, x, row, label, anchor="middle", cls=f"{cls}-label")
+    room = 4 * len(label)  # about half the label's width: keep it on the picture
+    anchor = "end" if x + room > WIDTH - 4 else "middle"
+    _text(group, x, row, label, anchor=anchor, cls=f"{cls}-label")
 
 
 def _mark(svg: ET.Element, axis: TimeAxis, y: float, mark: Mark, note: int | None) -> None:
