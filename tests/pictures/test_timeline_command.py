@@ -113,3 +113,88 @@ def test_another_kind_of_file_is_a_usage_error(
     assert main(argv) == EXIT_USAGE
     assert "write the timeline to a .html or .svg file" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.fixture
+def customer_plan_file(tmp_path: Path, plan_data) -> Path:
+    rules = [dict(rule) for rule in plan_data["touchpoints"]]
+    rules[0]["customer"] = {"title": "We call to check all is well"}
+    rules[2]["customer"] = True
+    path = tmp_path / "customer-plan.json"
+    path.write_text(json.dumps({**plan_data, "touchpoints": rules}), encoding="utf-8")
+    return path
+
+
+def test_the_customer_timeline_shows_only_customer_rules_in_their_words(
+    tmp_path: Path, customer_plan_file: Path, svg
+) -> None:
+    out = tmp_path / "mine.svg"
+    argv = [
+        "timeline",
+        str(customer_plan_file),
+        "--anchor",
+        "purchase=2026-03-23",
+        "--for",
+        "customer",
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == EXIT_OK
+    text = out.read_text(encoding="utf-8")
+    root = svg.parse(text)
+    assert [g.get("data-name") for g in svg.groups(root, "mark")] == ["check-up #1", "install #1"]
+    assert "We call to check all is well" in text
+    for internal in ("Check-up call", "Survey e-mail", "Training visit", "also covers"):
+        assert internal not in text
+    assert [g.get("data-kind") for g in svg.groups(root, "mark")] == ["rolled", "planned"]
+    # The holiday roll is the customer's business too: it says why the call is on a Tuesday.
+    assert "holiday: Easter Monday" in text
+
+
+def test_the_customer_feed_uses_the_customer_namespace(
+    tmp_path: Path, customer_plan_file: Path
+) -> None:
+    import uuid
+
+    from touchpoints._pictures import CUSTOMER_NAMESPACE
+
+    subject = tmp_path / "subject.yaml"
+    subject.write_text("id: cust-1\nanchors:\n  purchase: 2026-03-23\n", encoding="utf-8")
+    team, mine = tmp_path / "team.ics", tmp_path / "mine.ics"
+    common = [
+        "export",
+        str(customer_plan_file),
+        "--subject",
+        str(subject),
+        "--stamp",
+        "2026-01-01T09:00:00Z",
+    ]
+    assert main([*common, "-o", str(team)]) == EXIT_OK
+    assert main([*common, "--for", "customer", "-o", str(mine)]) == EXIT_OK
+    uids = re.findall(r"^UID:(\S+)\r?$", mine.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    # The calendar's own UID first, then one per touch point: all in the customer namespace.
+    expected = [
+        str(uuid.uuid5(CUSTOMER_NAMESPACE, "calendar\npictures\ncust-1")),
+        *(
+            str(uuid.uuid5(CUSTOMER_NAMESPACE, f"pictures\n{rule}\n1\ncust-1"))
+            for rule in ("check-up", "install")
+        ),
+    ]
+    assert uids == expected
+    team_text = team.read_text(encoding="utf-8")
+    assert not any(uid in team_text for uid in uids)
+    assert team_text.count("BEGIN:VEVENT") == 3
+
+
+def test_a_customer_feed_is_one_customers_without_owners(
+    tmp_path: Path, customer_plan_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = str(customer_plan_file)
+    many = ["--subjects", str(EXAMPLES / "customers.csv"), "-o", str(tmp_path / "all.ics")]
+    assert main(["export", plan, *many, "--for", "customer"]) == EXIT_USAGE
+    assert "give it with --subject" in capsys.readouterr().err
+    subject = tmp_path / "subject.yaml"
+    subject.write_text("id: cust-1\nanchors:\n  purchase: 2026-03-23\n", encoding="utf-8")
+    one = ["--subject", str(subject), "--by-owner", "-o", str(tmp_path / "feeds")]
+    assert main(["export", plan, *one, "--for", "customer"]) == EXIT_USAGE
+    assert "a customer's feed has no owners" in capsys.readouterr().err

@@ -27,6 +27,7 @@ from touchpoints._cli.arguments import (
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
 from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._cli.progress import Progress
+from touchpoints._cli.timeline import add_audience_option
 from touchpoints._core import TouchPoint, schedule
 from touchpoints._errors import ScheduleError
 from touchpoints._files import load_plan, load_subjects, plan_anchor_names
@@ -39,6 +40,7 @@ from touchpoints._ical import (
     write_ical,
 )
 from touchpoints._model import Subject
+from touchpoints._pictures import customer_calendar_uid, for_customer
 
 __all__ = ["add_export"]
 
@@ -134,6 +136,7 @@ def add_export(commands: Subparsers) -> None:
         action="store_true",
         help="stop at the first subject that cannot be scheduled (default: skip it and say so)",
     )
+    add_audience_option(parser)
     parser.set_defaults(handler=_export, anchor=None, timezone=None)
 
 
@@ -191,6 +194,11 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError("--cancel-removed goes with --state, which remembers what was exported")
     if args.by_owner and (args.state is not None or args.output == "-"):
         raise UsageError("--by-owner writes several files: give a directory with -o, no --state")
+    customer = args.audience == "customer"
+    if customer and args.subject is None:
+        raise UsageError("--for customer writes one customer's feed: give it with --subject")
+    if args.by_owner and customer:
+        raise UsageError("--by-owner splits the team's feed; a customer's feed has no owners")
     plan = load_plan(args.plan)
     stamp = _export_stamp(args)
     recent: dict[str, Mapping[str, object]] = {}
@@ -213,11 +221,15 @@ def _export(args: argparse.Namespace) -> int:
             recent[subject.id] = subject.attributes
             if len(recent) > 1_024:
                 del recent[next(iter(recent))]
-            yield from result
+            yield from for_customer(result) if customer else result
 
+    customer_uid = None  # a customer's calendar gets a UID of its own, never the team's
+    if customer:
+        customer_uid = customer_calendar_uid(plan.id, subject_from_arguments(plan, args).id)
     options = ExportOptions(
         stamp=stamp,
         name=args.name or plan.name or plan.id,
+        calendar_uid=customer_uid,
         component="VTODO" if args.todo else "VEVENT",
         alarm=-args.alarm if args.alarm is not None else None,
         description_template=args.description,

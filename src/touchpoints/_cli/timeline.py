@@ -21,10 +21,10 @@ from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._core import schedule
 from touchpoints._files import load_plan
 from touchpoints._model import Plan, Rule, Subject, day_of
-from touchpoints._pictures import html_page, timeline_svg
+from touchpoints._pictures import for_customer, html_page, timeline_svg
 from touchpoints._pictures.marks import OriginalKey
 
-__all__ = ["add_timeline", "anchor_dates", "write_text"]
+__all__ = ["add_audience_option", "add_timeline", "anchor_dates", "write_text"]
 
 
 def add_timeline(commands: Subparsers) -> None:
@@ -49,7 +49,8 @@ def add_timeline(commands: Subparsers) -> None:
             "\n"
             "examples:\n"
             "  touchpoints timeline plan.yaml --anchor purchase=2026-01-15 -o timeline.html\n"
-            "  touchpoints timeline plan.yaml --subject customer.yaml --today 2026-06-01 -o t.svg"
+            "  touchpoints timeline plan.yaml --subject customer.yaml --today 2026-06-01 -o t.svg\n"
+            "  touchpoints timeline plan.yaml --subject customer.yaml --for customer -o mine.html"
         ),
     )
     parser.add_argument("plan", metavar="PLAN", help="the plan file")
@@ -85,8 +86,27 @@ def add_timeline(commands: Subparsers) -> None:
         default="rule",
         help="one lane per rule (default) or per channel",
     )
+    add_audience_option(parser)
     add_window_options(parser, limit="the most touch points to allow")
     parser.set_defaults(handler=_timeline)
+
+
+def add_audience_option(parser: argparse.ArgumentParser) -> None:
+    """--for: the team's full schedule, or only what the customer should see.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_audience_option(parser)
+    >>> parser.parse_args(["--for", "customer"]).audience
+    'customer'
+    """
+    parser.add_argument(
+        "--for",
+        dest="audience",
+        choices=("team", "customer"),
+        default="team",
+        help="team: every touch point (default); customer: only rules with a 'customer' "
+        "key, in the customer's words, with ids of their own",
+    )
 
 
 def _timeline(args: argparse.Namespace) -> int:
@@ -98,7 +118,9 @@ def _timeline(args: argparse.Namespace) -> int:
     window = {"start": args.start, "end": args.end, "limit": args.limit}
     result = schedule(plan, subject, **window)
     originals: dict[OriginalKey, date] = {}
-    if plan.fatigue is not None:
+    if args.audience == "customer":
+        result = for_customer(result)
+    elif plan.fatigue is not None:
         unresolved = schedule(plan.model_copy(update={"fatigue": None}), subject, **window)
         originals = {(tp.rule_id, tp.term, tp.occurrence): day_of(tp.due) for tp in unresolved}
     heading = f"{plan.name or plan.id}: {subject.id}"
