@@ -9,6 +9,7 @@ Run as a script, it writes the screenshot the docs show::
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -41,8 +42,6 @@ def render(browser: Browser, page_file: Path) -> tuple[Page, list[str]]:
 
 @pytest.fixture
 def timeline_page(tmp_path: Path, plan_data) -> Path:
-    import json
-
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(plan_data), encoding="utf-8")
     out = tmp_path / "timeline.html"
@@ -120,6 +119,30 @@ def test_the_page_prints_on_one_a4_landscape_sheet(opened) -> None:
     # A4 landscape is 297 x 210 mm, 841.9 x 595.3 points, and the picture fits one sheet.
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert [(round(float(w)), round(float(h))) for w, h in boxes] == [(842, 595)]
+
+
+def test_the_load_chart_in_the_browser(browser: Browser, tmp_path: Path, colours) -> None:
+    out = tmp_path / "load.html"
+    argv = [
+        "load",
+        str(EXAMPLES / "after-sales.yaml"),
+        "--subjects",
+        str(EXAMPLES / "customers.csv"),
+        "--per",
+        "month",
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == EXIT_OK
+    page, errors = render(browser, out)
+    assert errors == []
+    totals = page.locator("g.bar").evaluate_all("gs => gs.map(g => Number(g.dataset.total))")
+    expected = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert totals == [period["total"] for period in expected["periods"]]
+    hovers = page.locator("g.bar rect > title").all_text_contents()
+    assert all(re.fullmatch(r"Month of \d{4}-\d{2}: [\d,]+ \w+", text) for text in hovers)
+    assert colours(page.locator("figure svg").screenshot()) >= 8
+    page.close()
 
 
 def screenshot(out: Path) -> None:

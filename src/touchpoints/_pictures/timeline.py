@@ -17,6 +17,7 @@ from touchpoints._core import Schedule
 from touchpoints._model import Plan, day_label, day_of
 from touchpoints._pictures.axis import TimeAxis
 from touchpoints._pictures.marks import Lane, LaneBy, Mark, OriginalKey, marks_of
+from touchpoints._pictures.svg import fmt, text
 
 __all__ = ["timeline_svg"]
 
@@ -114,7 +115,7 @@ def timeline_svg(
         "rect",
         {"x": "0", "y": "0", "width": str(WIDTH), "height": str(height), "fill": "#ffffff"},
     )
-    _text(svg, 10, 22, heading, cls="heading", size="16px")
+    text(svg, 10, 22, heading, cls="heading", size="16px")
     rows = {lane.key: _TOP + _LANE * n + _LANE / 2 for n, lane in enumerate(found)}
     _lanes(svg, found, rows)
     _ticks(svg, axis, lanes_bottom)
@@ -130,10 +131,10 @@ def timeline_svg(
         _mark(svg, axis, rows[mark.lane], mark, numbers.get(id(mark)))
     y = lanes_bottom + 40
     if notes:
-        _text(svg, 10, y, "Moves, rolls and merges:", cls="note-heading")
+        text(svg, 10, y, "Moves, rolls and merges:", cls="note-heading")
     for n, mark in enumerate(notes, start=1):
         y += _NOTE
-        line = _text(svg, 10, y, f"[{n}] {_note(mark)}", cls="note")
+        line = text(svg, 10, y, f"[{n}] {_note(mark)}", cls="note")
         line.set("data-for", mark.name)
     ET.indent(svg)
     return ET.tostring(svg, encoding="unicode") + "\n"
@@ -175,12 +176,12 @@ def _lanes(svg: ET.Element, lanes: list[Lane], rows: Mapping[str, float]) -> Non
                 {
                     "class": "lane",
                     "x": "0",
-                    "y": _f(y - _LANE / 2),
+                    "y": fmt(y - _LANE / 2),
                     "width": str(WIDTH),
                     "height": str(_LANE),
                 },
             )
-        label = _text(group, 10, y + 4, _shorten(lane.label, 34), cls="lane-label")
+        label = text(group, 10, y + 4, _shorten(lane.label, 34), cls="lane-label")
         ET.SubElement(label, "title").text = lane.label
 
 
@@ -189,18 +190,20 @@ def _ticks(svg: ET.Element, axis: TimeAxis, bottom: float) -> None:
     for day, label in axis.ticks():
         x = axis.x(day)
         ET.SubElement(
-            group, "line", {"x1": _f(x), "y1": str(_TOP), "x2": _f(x), "y2": _f(bottom + 6)}
+            group, "line", {"x1": fmt(x), "y1": str(_TOP), "x2": fmt(x), "y2": fmt(bottom + 6)}
         )
-        _text(group, x, bottom + 20, label, anchor="middle", cls="tick-label")
+        text(group, x, bottom + 20, label, anchor="middle", cls="tick-label")
 
 
 def _vertical(svg: ET.Element, x: float, bottom: float, cls: str, label: str) -> None:
     group = ET.SubElement(svg, "g", {"class": cls})
-    ET.SubElement(group, "line", {"x1": _f(x), "y1": str(_TOP - 22), "x2": _f(x), "y2": _f(bottom)})
+    ET.SubElement(
+        group, "line", {"x1": fmt(x), "y1": str(_TOP - 22), "x2": fmt(x), "y2": fmt(bottom)}
+    )
     row = {"anchor": _TOP - 26, "today": _TOP - 40}.get(cls, _TOP - 54)
     room = 4 * len(label)  # about half the label's width: keep it on the picture
     anchor = "end" if x + room > WIDTH - 4 else "middle"
-    _text(group, x, row, label, anchor=anchor, cls=f"{cls}-label")
+    text(group, x, row, label, anchor=anchor, cls=f"{cls}-label")
 
 
 def _mark(svg: ET.Element, axis: TimeAxis, y: float, mark: Mark, note: int | None) -> None:
@@ -220,7 +223,7 @@ def _mark(svg: ET.Element, axis: TimeAxis, y: float, mark: Mark, note: int | Non
         original = ET.SubElement(
             group, "g", {"class": "original", "data-day": mark.original.isoformat()}
         )
-        ET.SubElement(original, "circle", {"cx": _f(x0), "cy": _f(y), "r": "6"})
+        ET.SubElement(original, "circle", {"cx": fmt(x0), "cy": fmt(y), "r": "6"})
         direction = 1 if x >= x0 else -1
         ET.SubElement(
             group,
@@ -228,46 +231,18 @@ def _mark(svg: ET.Element, axis: TimeAxis, y: float, mark: Mark, note: int | Non
             {
                 "class": "arrow",
                 "marker-end": "url(#arrow)",
-                "d": f"M {_f(x0)} {_f(y - 9)} Q {_f((x0 + x) / 2)} {_f(y - 22)} "
-                f"{_f(x - 3 * direction)} {_f(y - 9)}",
+                "d": f"M {fmt(x0)} {fmt(y - 9)} Q {fmt((x0 + x) / 2)} {fmt(y - 22)} "
+                f"{fmt(x - 3 * direction)} {fmt(y - 9)}",
             },
         )
-    ET.SubElement(group, "circle", {"cx": _f(x), "cy": _f(y), "r": "6"})
+    ET.SubElement(group, "circle", {"cx": fmt(x), "cy": fmt(y), "r": "6"})
     label = f"#{mark.name.split('#', 1)[1]}"
     if mark.kind != "planned":
         label += f" {mark.kind}"
     if note is not None:
         label += f" [{note}]"
-    _text(group, x, y + 19, label, anchor="middle", cls="mark-label", size="10px")
-
-
-def _text(
-    parent: ET.Element,
-    x: float,
-    y: float,
-    text: str,
-    *,
-    anchor: str = "start",
-    cls: str = "",
-    size: str = "",
-) -> ET.Element:
-    attributes = {"x": _f(x), "y": _f(y)}
-    if anchor != "start":
-        attributes["text-anchor"] = anchor
-    if cls:
-        attributes["class"] = cls
-    if size:
-        attributes["font-size"] = size
-    element = ET.SubElement(parent, "text", attributes)
-    element.text = text
-    return element
+    text(group, x, y + 19, label, anchor="middle", cls="mark-label", size="10px")
 
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _f(value: float) -> str:
-    """A coordinate as written: one decimal at most."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
