@@ -21,6 +21,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "touchpoints_docs",
+    "touchpoints_pictures",
 ]
 
 source_suffix = {".md": "markdown"}

@@ -76,6 +76,7 @@ PUBLIC = [
     "schedule",
     "schedule_many",
     "sync_caldav",
+    "timeline_svg",
     "to_ical",
     "to_ical_by_owner",
     "to_icalendar",

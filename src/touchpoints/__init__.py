@@ -84,6 +84,7 @@ from touchpoints._model import (
     Subject,
     Term,
 )
+from touchpoints._pictures import timeline_svg
 from touchpoints._sync import (
     DIFF_FIELDS,
     CalendarResource,
@@ -158,6 +159,7 @@ __all__ = [
     "schedule",
     "schedule_many",
     "sync_caldav",
+    "timeline_svg",
     "to_ical",
     "to_ical_by_owner",
     "to_icalendar",

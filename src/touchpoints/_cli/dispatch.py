@@ -10,8 +10,10 @@ from importlib import metadata
 from touchpoints._cli.arguments import Subparsers, formatter
 from touchpoints._cli.errors import EXIT_USAGE, PROG, run
 from touchpoints._cli.export import add_export
+from touchpoints._cli.load import add_load
 from touchpoints._cli.plans import add_explain, add_schema, add_validate
 from touchpoints._cli.preview import add_preview
+from touchpoints._cli.timeline import add_timeline
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -21,6 +23,8 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_preview,
     add_schema,
     add_export,
+    add_timeline,
+    add_load,
 ]
 """The functions that register the commands, in the order ``--help`` lists them."""
 

@@ -30,6 +30,7 @@ from touchpoints._cli.positions import RowPositions, csv_header
 from touchpoints._cli.progress import terminal_progress
 from touchpoints._cli.subject_files import NoFile, file_subjects, subject_owner
 from touchpoints._cli.tally import Tally, plural
+from touchpoints._cli.timeline import add_audience_option
 from touchpoints._cli.window import export_stamp, export_window
 from touchpoints._core import TouchPoint, schedule
 from touchpoints._errors import (
@@ -47,6 +48,7 @@ from touchpoints._ical import (
     write_ical,
 )
 from touchpoints._model import Subject
+from touchpoints._pictures import customer_calendar_uid, for_customer
 
 __all__ = ["add_export"]
 
@@ -178,6 +180,7 @@ def add_export(commands: Subparsers) -> None:
         action="store_true",
         help="stop at the first subject that cannot be scheduled (default: skip it and say so)",
     )
+    add_audience_option(parser)
     parser.set_defaults(handler=_export, anchor=None, timezone=None)
 
 
@@ -204,6 +207,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise UsageError("--cancel-removed goes with --state, which remembers what was exported")
     if args.by_owner and (args.state is not None or args.output == "-"):
         raise UsageError("--by-owner writes several files: give a directory with -o, no --state")
+    customer = args.audience == "customer"
+    if customer and args.subject is None:
+        raise UsageError("--for customer writes one customer's feed: give it with --subject")
+    if args.by_owner and customer:
+        raise UsageError("--by-owner splits the team's feed; a customer's feed has no owners")
     if args.all and args.start is not None:
         raise UsageError("--all keeps every touch point; leave out --start, or --all")
     if args.by_owner:
@@ -248,9 +256,14 @@ def _export(args: argparse.Namespace) -> int:
     recent: dict[str, Mapping[str, object]] = {}
     owners: dict[str, str | None] = {}
     strict = args.strict or args.subject is not None
+    customer = args.audience == "customer"
+    customer_uid = None  # a customer's calendar gets a UID of its own, never the team's
+    if customer:
+        customer_uid = customer_calendar_uid(plan.id, subject_from_arguments(plan, args).id)
     options = ExportOptions(
         stamp=stamp,
         name=args.name or plan.name or plan.id,
+        calendar_uid=customer_uid,
         component="VTODO" if args.todo else "VEVENT",
         alarm=-args.alarm if args.alarm is not None else None,
         description_template=args.description,
@@ -288,7 +301,7 @@ def _export(args: argparse.Namespace) -> int:
                     del recent[next(iter(recent))]
                 if args.by_owner:
                     owners[subject.id] = subject_owner(subject)
-                yield from result
+                yield from for_customer(result) if customer else result
 
         def nothing_scheduled() -> ScheduleError:
             columns = csv_header(args.subjects) if is_csv else []

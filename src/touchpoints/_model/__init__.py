@@ -48,7 +48,7 @@ from touchpoints._model.fields import (
     Text,
     TimeZoneName,
 )
-from touchpoints._model.rules import MAX_COUNT, Rule
+from touchpoints._model.rules import MAX_COUNT, CustomerWords, Rule
 from touchpoints._model.plan import ChannelWindow, Plan, Term
 from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent, Subject
 
@@ -76,6 +76,7 @@ __all__ = [
     "ChannelWindow",
     "Condition",
     "ContactTime",
+    "CustomerWords",
     "Duration",
     "Fatigue",
     "Frozen",

@@ -12,7 +12,7 @@ from typing import Annotated, Final, Literal
 
 from dateutil.rrule import rrule as RecurrenceRule
 from dateutil.rrule import rrulestr
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
 from touchpoints._model.base import Frozen, model_error
@@ -21,7 +21,7 @@ from touchpoints._model.conditions import Condition
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.fields import Channel, ContactTime, Missed, Priority, Slug, Tag, Text
 
-__all__ = ["MAX_COUNT", "Rule"]
+__all__ = ["MAX_COUNT", "CustomerWords", "Rule"]
 
 _RRULE_FREQUENCIES: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 # DAILY and WEEKLY rules take only filters that every year can meet, so that none
@@ -39,6 +39,19 @@ _RRULE_FORBIDDEN: Final = {
 
 
 MAX_COUNT: Final = 100_000
+
+
+class CustomerWords(Frozen):
+    """What a customer reads of a rule, in the customer's own words.
+
+    >>> CustomerWords(title="Your yearly service").description is None
+    True
+    """
+
+    title: Text = Field(max_length=500, description="The touch point as the customer reads it.")
+    description: Text | None = Field(
+        default=None, description="Longer words for the customer (the rule's own stay internal)."
+    )
 
 
 class Rule(Frozen):
@@ -121,6 +134,14 @@ class Rule(Frozen):
     count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = Field(
         default=None, description="At most this many occurrences."
     )
+    customer: StrictBool | CustomerWords | None = Field(
+        default=None,
+        description=(
+            "What the customer sees of this rule in customer output (--for customer): "
+            "left out, internal, when absent or false; shown as it is when true; or "
+            "shown in the customer's own words, {title: ..., description: ...}."
+        ),
+    )
 
     @property
     def kind(self) -> Literal["once", "every", "rrule"]:
@@ -128,6 +149,19 @@ class Rule(Frozen):
         if self.at is not None:
             return "once"
         return "every" if self.every is not None else "rrule"
+
+    def customer_words(self) -> tuple[str, str | None] | None:
+        """The title and description a customer sees, or None for an internal rule.
+
+        >>> Rule(id="c", title="Call", channel="call", at="purchase",
+        ...      customer={"title": "Welcome call"}).customer_words()
+        ('Welcome call', None)
+        """
+        if self.customer is None or self.customer is False:
+            return None
+        if self.customer is True:
+            return self.title, self.description
+        return self.customer.title, self.customer.description
 
     def anchors(self) -> tuple[str, ...]:
         """The anchor names this rule's dates refer to, in order of first use."""

@@ -1,0 +1,123 @@
+"""The ``load`` command: the team's load over many subjects, as a chart, a CSV and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from touchpoints._cli.arguments import Subparsers, add_command, add_window_options
+from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
+from touchpoints._cli.progress import Progress
+from touchpoints._cli.timeline import write_text
+from touchpoints._core import schedule, schedule_many
+from touchpoints._errors import ScheduleError
+from touchpoints._files import load_plan, load_subjects, plan_anchor_names
+from touchpoints._model import Subject
+from touchpoints._pictures import LoadCounter, html_page, load_svg
+
+__all__ = ["add_load"]
+
+
+def add_load(commands: Subparsers) -> None:
+    """Register ``load``: touch points per week or month, stacked by channel.
+
+    >>> commands = argparse.ArgumentParser().add_subparsers()
+    >>> add_load(commands)
+    >>> args = commands.choices["load"].parse_args(
+    ...     ["plan.yaml", "--subjects", "crm.csv", "-o", "load.html", "--owner", "Field team"])
+    >>> args.per, args.owner
+    ('week', ['Field team'])
+    """
+    parser = add_command(
+        commands,
+        "load",
+        help="chart the team's load: touch points per week or month, by channel",
+        description=(
+            "Schedule a plan for every subject in a file (read as it goes, in flat memory)\n"
+            "and count the touch points per week (or month), stacked by channel, with the\n"
+            "busiest periods named. Writes OUT.html (a printable chart) and, beside it,\n"
+            "OUT.csv and OUT.json for spreadsheets and scripts.\n"
+            "\n"
+            "examples:\n"
+            "  touchpoints load plan.yaml --subjects customers.csv -o load.html\n"
+            "  touchpoints load plan.yaml --subjects customers.csv --per month "
+            "--owner 'Field team' -o field.html"
+        ),
+    )
+    parser.add_argument("plan", metavar="PLAN", help="the plan file")
+    parser.add_argument(
+        "--subjects", required=True, metavar="FILE", help="a CSV, YAML or JSON file of subjects"
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT.html", help="the chart to write (.html)"
+    )
+    parser.add_argument(
+        "--per", choices=("week", "month"), default="week", help="count per week (default) or month"
+    )
+    parser.add_argument(
+        "--owner",
+        action="append",
+        metavar="NAME",
+        help="count only this owner's touch points ('unassigned' for none; repeatable)",
+    )
+    add_window_options(parser, limit="the most touch points per subject")
+    parser.set_defaults(handler=_load)
+
+
+def _load(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"-o {args.output}: write the chart to a .html file")
+    plan = load_plan(args.plan)
+    counter = LoadCounter(args.per, args.owner)
+    window = {"start": args.start, "end": args.end, "limit": args.limit}
+    skipped: list[str] = []
+    with Progress(sys.stderr, label="subjects") as progress:
+        subjects = progress.track(load_subjects(args.subjects, anchors=plan_anchor_names(plan)))
+        for batch in _batches(subjects):
+            try:  # the batch path: a plan prepared once for many subjects
+                counter.add(list(schedule_many(plan, batch, **window)))
+            except ScheduleError:  # one subject cannot be scheduled: the others still count
+                for subject in batch:
+                    try:
+                        counter.add(schedule(plan, subject, **window))
+                    except ScheduleError as error:
+                        if len(skipped) < 10:
+                            print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
+                        skipped.append(subject.id)
+    load = counter.load()
+    title = f"{plan.name or plan.id}: touch points per {args.per}"
+    if args.owner:
+        title += f" ({', '.join(args.owner)})"
+    total = sum(load.total(period) for period in load.counts)
+    lead = f"{total:,} touch points from {args.subjects}"
+    write_text(str(out), html_page(title, load_svg(load, title=title), lead=lead))
+    table = io.StringIO()
+    csv.writer(table, lineterminator="\n").writerows(load.csv_rows())
+    write_text(str(out.with_suffix(".csv")), table.getvalue())
+    write_text(str(out.with_suffix(".json")), load.to_json())
+    busiest = ", ".join(f"{period.isoformat()} ({n:,})" for period, n in load.busiest(3))
+    print(f"wrote {out} (and .csv, .json): {total:,} touch points; busiest: {busiest or 'none'}")
+    if skipped:
+        print(
+            f"{PROG}: {len(skipped):,} subject{'s' if len(skipped) != 1 else ''} could not be "
+            "scheduled and left out",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _batches(subjects: Iterable[Subject], size: int = 1_000) -> Iterator[list[Subject]]:
+    """``subjects`` in lists of ``size``: few enough to hold, many enough to share work."""
+    batch: list[Subject] = []
+    for subject in subjects:
+        batch.append(subject)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,152 @@
+"""What a timeline shows, read from a schedule: lanes, one mark per touch point, and the
+moves, rolls and merges with their original slots and reasons. Plain values, no drawing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, Literal
+
+from touchpoints._core import Schedule, TouchPoint
+from touchpoints._model import Plan, day_label, day_of
+
+__all__ = ["Lane", "Mark", "OriginalKey", "marks_of"]
+
+OriginalKey = tuple[str, int, int]
+"""A touch point's rule id, term and occurrence: what finds its original slot."""
+
+LaneBy = Literal["rule", "channel"]
+
+_MERGED: Final = re.compile(
+    r"^#(?P<occurrence>\d+)(?: of term (?P<term>\d+))? merged into (?P<into>.+)"
+    r" on \w{3} (?P<day>\d{4}-\d{2}-\d{2})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One row of the picture: a rule (or a channel), with the words that name it."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One touch point on the picture.
+
+    Attributes:
+        lane: the key of its lane.
+        ident: its stable id (empty for a merged touch point, which has none).
+        name: the rule and occurrence, such as ``check-up #1``.
+        title: the rule's title.
+        channel: the rule's channel.
+        day: where it is drawn.
+        kind: ``planned`` (where its rule put it), ``rolled`` (off a closed day),
+            ``moved`` (by a fatigue rule) or ``merged`` (into another touch point).
+        original: where its rule put it, when it went elsewhere.
+        reasons: why it went elsewhere (or what else it covers), in words.
+    """
+
+    lane: str
+    ident: str
+    name: str
+    title: str
+    channel: str
+    day: date
+    kind: Literal["planned", "rolled", "moved", "merged"]
+    original: date | None
+    reasons: tuple[str, ...]
+
+    def hover(self) -> str:
+        """The hover text: what, when, and why it moved.
+
+        >>> mark = Mark("call", "x", "call #1", "Call", "call", date(2026, 4, 7), "rolled",
+        ...             date(2026, 4, 6), ("holiday: Easter Monday",))
+        >>> print(mark.hover())
+        Call (call #1, call): Tue 2026-04-07, rolled from Mon 2026-04-06: holiday: Easter Monday
+        """
+        text = f"{self.title} ({self.name}, {self.channel}): {day_label(self.day)}"
+        if self.original is not None and self.original != self.day:
+            text += f", {self.kind} from {day_label(self.original)}"
+        if self.reasons:
+            text += ": " + "; ".join(self.reasons)
+        return text
+
+
+def marks_of(
+    schedule: Schedule,
+    *,
+    lanes: LaneBy = "rule",
+    originals: Mapping[OriginalKey, date] | None = None,
+    plan: Plan | None = None,
+) -> tuple[list[Lane], list[Mark]]:
+    """The lanes and marks of ``schedule``, in its order.
+
+    Merged touch points come from the schedule's omissions; they are drawn on the day
+    of the touch point that covers them, and from their original slot when
+    ``originals`` (the days of the schedule without its fatigue rules) holds them;
+    ``plan`` gives their rules' titles and channels (else they are named by rule id).
+
+    >>> from touchpoints import Plan, Subject, schedule
+    >>> plan = Plan.model_validate({"plan": "p", "calendar": {"holidays": "DE-BY"},
+    ...     "touchpoints": [{"id": "call", "title": "Call", "channel": "call",
+    ...                      "at": "purchase + 2 weeks"}]})
+    >>> lanes, marks = marks_of(schedule(plan, Subject(id="c", anchors={
+    ...     "purchase": date(2026, 3, 23)})))
+    >>> [lane.label for lane in lanes], [(m.kind, m.day, m.original) for m in marks]
+    (['Call (call)'], [('rolled', datetime.date(2026, 4, 7), datetime.date(2026, 4, 6))])
+    """
+    found: dict[str, Lane] = {}
+    marks: list[Mark] = []
+    titles = {rule.id: (rule.title, rule.channel) for rule in (plan.rules if plan else ())}
+    for tp in schedule:
+        key = tp.rule_id if lanes == "rule" else tp.channel
+        titles[tp.rule_id] = (tp.title, tp.channel)
+        if key not in found:
+            label = f"{tp.title} ({tp.channel})" if lanes == "rule" else tp.channel
+            found[key] = Lane(key, label)
+        marks.append(_mark(tp, key))
+    for omission in schedule.omitted:
+        matched = _MERGED.match(omission.reason or "")
+        if matched is None:
+            continue
+        rule_id = omission.rule_id
+        title, channel = titles.get(rule_id, (rule_id, ""))
+        key = rule_id if lanes == "rule" or not channel else channel
+        if key not in found:
+            label = f"{title} ({channel})" if channel else title
+            found[key] = Lane(key, label if lanes == "rule" else channel or title)
+        term = int(matched["term"] or 1)
+        occurrence = int(matched["occurrence"])
+        day = date.fromisoformat(matched["day"])
+        original = (originals or {}).get((rule_id, term, occurrence))
+        reason = f"merged into {matched['into']} on {day_label(day)}"
+        marks.append(
+            Mark(
+                key,
+                "",
+                f"{rule_id} #{occurrence}",
+                title,
+                channel,
+                day,
+                "merged",
+                original,
+                (reason,),
+            )
+        )
+    return list(found.values()), marks
+
+
+def _mark(tp: TouchPoint, lane: str) -> Mark:
+    day = day_of(tp.due)
+    name = f"{tp.rule_id} #{tp.occurrence}" + (f" of term {tp.term}" if tp.term != 1 else "")
+    reasons = tuple(str(adjustment.reason) for adjustment in tp.adjustments)
+    original = tp.planned if tp.planned != day else None
+    kind: Literal["planned", "rolled", "moved"] = "planned"
+    if original is not None:
+        moved = any(a.reason.startswith("moved ") for a in tp.adjustments)
+        kind = "moved" if moved else "rolled"
+    return Mark(lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons)
