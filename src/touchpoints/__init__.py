@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from types import FunctionType
+from types import FunctionType as _FunctionType
 
 from touchpoints._core import (
     DEFAULT_LIMIT,
@@ -174,7 +174,7 @@ __all__ = [
 _DEFINED_IN: dict[str, str] = {}
 for _name in __all__:
     _value = globals()[_name]
-    if isinstance(_value, (type, FunctionType)):
+    if isinstance(_value, (type, _FunctionType)):
         _DEFINED_IN[_name] = _value.__module__
         _value.__module__ = __name__
 del _name, _value
