@@ -83,6 +83,6 @@ def test_ids_shrink_to_a_readable_one() -> None:
 
 @pytest.mark.parametrize("option", ["anchors", "attributes"])
 def test_rejects_overrides_that_are_not_strategies(option: str) -> None:
+    options: dict[str, Any] = {option: {"purchase": date(2026, 1, 15)}}
     with pytest.raises(InvalidArgument, match="must map names to strategies"):
-        options: dict[str, Any] = {option: {"purchase": date(2026, 1, 15)}}
         subjects(SERIES_UNTIL_CONTRACT_END, **options)
