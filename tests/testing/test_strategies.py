@@ -258,9 +258,12 @@ class TestSurface:
         import touchpoints.testing
 
         assert touchpoints.testing.__all__ == [
+            "Edit",
             "anchor_dates",
             "business_calendars",
+            "checks",
             "durations",
+            "plan_edits",
             "plans",
             "rules",
             "subjects",
