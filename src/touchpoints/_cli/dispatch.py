@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from touchpoints._cli.arguments import Subparsers, formatter
+from touchpoints._cli.check import add_check
 from touchpoints._cli.errors import EXIT_USAGE, PROG, run
 from touchpoints._cli.export import add_export
 from touchpoints._cli.plans import add_explain, add_schema, add_validate
@@ -21,6 +22,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_preview,
     add_schema,
     add_export,
+    add_check,
 ]
 """The functions that register the commands, in the order ``--help`` lists them."""
 
