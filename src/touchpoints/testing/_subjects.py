@@ -15,6 +15,7 @@ from hypothesis.strategies import SearchStrategy
 from touchpoints._model import AnchorExpression, AttributeValue, Plan, Subject, day_of
 from touchpoints.testing._arguments import _check_type
 from touchpoints.testing._dates import _MAX_ANCHOR, _MIN_ANCHOR, anchor_dates
+from touchpoints.testing._features import history_events, renewal_days, segment_attributes
 from touchpoints.testing._fields import _anchor_names, _attribute_maps, _slugs, _sometimes, _texts
 from touchpoints.testing._zones import timezones as _any_timezones
 
@@ -100,6 +101,7 @@ def _subject_data(
     allow_datetimes: bool,
     anchor_overrides: _Overrides,
     attribute_overrides: _Overrides | None,
+    history: bool,
 ) -> Subject:
     values = _anchor_values(days, allow_datetimes)
     needed = list(plan.subject_anchors()) if plan is not None else ["purchase"]
@@ -141,9 +143,18 @@ def _subject_data(
         zone = draw(_any_timezones())  # a timed plan needs a zone from one of the two
     if attribute_overrides is None:
         attributes = draw(_attribute_maps()) if draw(_sometimes()) else {}
+        if plan is not None:
+            attributes.update(draw(segment_attributes(plan)))
     else:
         attributes = {name: draw(strategy) for name, strategy in attribute_overrides.items()}
-    return Subject(id=draw(ids), timezone=zone, anchors=anchors, attributes=attributes)
+    extra: dict[str, Any] = {}
+    first = min((day_of(value) for value in anchors.values()), default=None)
+    if plan is not None and first is not None:
+        if plan.term is not None and plan.term.starts in anchors:
+            extra["renewals"] = draw(renewal_days(day_of(anchors[plan.term.starts])))
+        if history:
+            extra["history"] = draw(history_events(plan, first))
+    return Subject(id=draw(ids), timezone=zone, anchors=anchors, attributes=attributes, **extra)
 
 
 def _readable_ids() -> SearchStrategy[str]:
@@ -172,6 +183,7 @@ def subjects(
     allow_datetimes: bool | None = None,
     anchors: Mapping[str, SearchStrategy[date | datetime]] | None = None,
     attributes: Mapping[str, SearchStrategy[AttributeValue]] | None = None,
+    history: bool = False,
 ) -> SearchStrategy[Subject]:
     """Subjects with every anchor ``plan`` needs, so scheduling never fails for a
     missing anchor, related as the plan implies.
@@ -199,7 +211,11 @@ def subjects(
         anchors: strategies for some anchors, by name: these win over the drawn
             dates (and over the relations the plan implies), and are always given.
         attributes: strategies for the subject's attributes, by name: the subject
-            has exactly these; None for a few awkward ones, sometimes.
+            has exactly these; None for a few awkward ones, sometimes, and a
+            ``segment`` that some of the plan's conditions test.
+        history: also draw what happened to the first touch points (completed,
+            skipped, rescheduled, cancelled). Subjects of a plan with a ``term``
+            get renewals either way.
 
     Returns:
         A strategy for :class:`~touchpoints.Subject` values.
@@ -224,6 +240,7 @@ def subjects(
     if allow_datetimes is None:
         allow_datetimes = plan is None or not plan.is_all_day
     _check_type(bool, allow_datetimes, "allow_datetimes")
+    _check_type(bool, history, "history")
     if ids is None:
         ids = st.one_of(_readable_ids(), _slugs(), _texts(max_size=1_000))
     elif not isinstance(ids, SearchStrategy):
@@ -240,5 +257,5 @@ def subjects(
     )
     days = anchor_dates(min_value=min_value, max_value=max_value)
     return _subject_data(
-        plan, ids, days, zones, allow_datetimes, anchor_overrides, attribute_overrides
+        plan, ids, days, zones, allow_datetimes, anchor_overrides, attribute_overrides, history
     )
