@@ -263,6 +263,7 @@ class TestSurface:
             "business_calendars",
             "checks",
             "durations",
+            "plan_documents",
             "plan_edits",
             "plans",
             "rules",

@@ -42,6 +42,7 @@ except ImportError as error:  # pragma: no cover - depends on the installation
 from touchpoints.testing import checks
 from touchpoints.testing._calendars import business_calendars
 from touchpoints.testing._dates import anchor_dates, windows
+from touchpoints.testing._documents import plan_documents
 from touchpoints.testing._durations import durations
 from touchpoints.testing._edits import Edit, plan_edits
 from touchpoints.testing._plans import plans
@@ -55,6 +56,7 @@ __all__ = [
     "business_calendars",
     "checks",
     "durations",
+    "plan_documents",
     "plan_edits",
     "plans",
     "rules",

@@ -98,7 +98,7 @@ def plans(
         features: what else plans may have, each about half the time: any of
             ``calendar``, ``fatigue``, ``term``, ``stop`` (a ``churn`` anchor),
             ``channels`` (a channel window) and ``conditions`` (a ``segment``
-            test); ``FEATURES`` names them all.
+            test).
 
     Returns:
         A strategy for :class:`~touchpoints.Plan` values.
