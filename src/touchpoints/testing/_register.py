@@ -13,10 +13,11 @@ def _hypothesis_setup_hook() -> None:
     Hypothesis calls it when it is imported (the ``hypothesis`` entry point of the
     package); calling it again is harmless.
 
-    >>> from hypothesis import find, settings, strategies as st
+    >>> from hypothesis import Phase, find, settings, strategies as st
     >>> from touchpoints import Plan
     >>> _hypothesis_setup_hook()
-    >>> steady = settings(max_examples=50, derandomize=True, database=None)
+    >>> steady = settings(max_examples=5, derandomize=True, database=None,
+    ...                   phases=[Phase.generate])
     >>> isinstance(find(st.from_type(Plan), lambda plan: True, settings=steady), Plan)
     True
     """
