@@ -258,9 +258,13 @@ class TestSurface:
         import touchpoints.testing
 
         assert touchpoints.testing.__all__ == [
+            "Edit",
             "anchor_dates",
             "business_calendars",
+            "checks",
             "durations",
+            "plan_documents",
+            "plan_edits",
             "plans",
             "rules",
             "subjects",

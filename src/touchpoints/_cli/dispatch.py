@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from touchpoints._cli.arguments import Subparsers, formatter
+from touchpoints._cli.check import add_check
 from touchpoints._cli.errors import EXIT_USAGE, PROG, run
 from touchpoints._cli.export import add_export
 from touchpoints._cli.load import add_load
@@ -25,6 +26,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [
     add_export,
     add_timeline,
     add_load,
+    add_check,
 ]
 """The functions that register the commands, in the order ``--help`` lists them."""
 

@@ -39,18 +39,25 @@ except ImportError as error:  # pragma: no cover - depends on the installation
         "touchpoints.testing needs Hypothesis; install it with pip install 'touchpoints[testing]'"
     ) from error
 
+from touchpoints.testing import checks
 from touchpoints.testing._calendars import business_calendars
 from touchpoints.testing._dates import anchor_dates, windows
+from touchpoints.testing._documents import plan_documents
 from touchpoints.testing._durations import durations
+from touchpoints.testing._edits import Edit, plan_edits
 from touchpoints.testing._plans import plans
 from touchpoints.testing._rules import rules
 from touchpoints.testing._subjects import subjects
 from touchpoints.testing._zones import timezones
 
 __all__ = [
+    "Edit",
     "anchor_dates",
     "business_calendars",
+    "checks",
     "durations",
+    "plan_documents",
+    "plan_edits",
     "plans",
     "rules",
     "subjects",

@@ -15,6 +15,7 @@ from hypothesis.strategies import SearchStrategy
 from touchpoints._model import AnchorExpression, Duration, Plan, Rule
 from touchpoints.testing._arguments import _check_type
 from touchpoints.testing._durations import _durations, _expressions
+from touchpoints.testing._features import FEATURES, add_features
 from touchpoints.testing._fields import _anchor_names, _slugs, _texts
 from touchpoints.testing._rules import _rules
 from touchpoints.testing._zones import timezones
@@ -39,6 +40,7 @@ def _plan_data(
     min_rules: int,
     max_rules: int,
     subject_anchors: tuple[str, ...],
+    features: tuple[str, ...] = (),
 ) -> Plan:
     is_all_day = draw(st.booleans()) if all_day is None else all_day
     # Derived anchors build on earlier ones only, so they never form a circle.
@@ -67,6 +69,8 @@ def _plan_data(
         fields["contact_time"] = time(draw(st.integers(0, 23)), draw(st.integers(0, 59)))
     if draw(st.booleans()):
         fields["horizon"] = draw(_durations(min_value="1 day", max_value="5 years"))
+    if features:
+        add_features(draw, fields, features, subject_anchors, is_all_day)
     return Plan.model_validate(fields)
 
 
@@ -76,6 +80,7 @@ def plans(
     min_rules: int = 1,
     max_rules: int = 6,
     anchors: Collection[str] = ("purchase",),
+    features: Collection[str] = (),
 ) -> SearchStrategy[Plan]:
     """Valid plan templates, with derived anchors and rules of every kind.
 
@@ -90,6 +95,10 @@ def plans(
         max_rules: the most rules in a plan.
         anchors: the names of the anchors subjects supply; the plan may derive up
             to two more from them.
+        features: what else plans may have, each about half the time: any of
+            ``calendar``, ``fatigue``, ``term``, ``stop`` (a ``churn`` anchor),
+            ``channels`` (a channel window) and ``conditions`` (a ``segment``
+            test).
 
     Returns:
         A strategy for :class:`~touchpoints.Plan` values.
@@ -122,4 +131,8 @@ def plans(
             AnchorExpression(name)
         except (ValueError, TypeError) as error:
             raise InvalidArgument(f"anchors contains {name!r}: {error}") from None
-    return _plan_data(all_day, min_rules, max_rules, names)
+    wanted = tuple(features) if not isinstance(features, str) else (features,)
+    unknown = sorted(set(wanted) - set(FEATURES))
+    if unknown:
+        raise InvalidArgument(f"features has {unknown[0]!r}; choose from {', '.join(FEATURES)}")
+    return _plan_data(all_day, min_rules, max_rules, names, tuple(sorted(set(wanted))))
