@@ -8,8 +8,9 @@ from __future__ import annotations
 import difflib
 from datetime import date, datetime, time
 from functools import lru_cache
+from importlib import resources
 from typing import Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["day_of", "localize", "to_local_date", "to_wall", "zone_for"]
 
@@ -20,30 +21,57 @@ _ZONE_HELP: Final = "use an IANA time zone name such as 'Europe/Berlin' or 'Amer
 
 
 def zone_for(key: str) -> ZoneInfo:
-    """The IANA zone called ``key``.
+    """The IANA zone called ``key``, one of the names the ``tzdata`` package lists.
+
+    Names that only the machine's zone directory knows (``localtime``,
+    ``posixrules``) are refused: they mean something else on every machine.
 
     Raises:
         ValueError: no such zone; the message suggests the closest names.
 
     >>> zone_for("Europe/Berlin")
     zoneinfo.ZoneInfo(key='Europe/Berlin')
+    >>> zone_for("localtime")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown time zone 'localtime': it names the machine's own zone, which differs from machine to machine (use an IANA time zone name such as 'Europe/Berlin' or 'America/New_York')
     """
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        pass
+    if key in _zone_set():
+        try:
+            return ZoneInfo(key)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
     close = _close_zone_names(key)
     hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
+    if not close and key.strip().lower() in _MACHINE_ZONES:
+        hint = ": it names the machine's own zone, which differs from machine to machine"
     raise ValueError(f"unknown time zone {key!r}{hint} ({_ZONE_HELP})")
 
 
 @lru_cache(maxsize=1)
 def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    """The zone names of the IANA database as the ``tzdata`` package lists them (not
+    the system's zone directory, which differs from machine to machine), without the
+    placeholder ``Factory``."""
+    listing = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return tuple(
+        sorted({line.strip() for line in listing.splitlines() if line.strip()} - {"Factory"})
+    )
+
+
+@lru_cache(maxsize=1)
+def _zone_set() -> frozenset[str]:
+    return frozenset(_zone_names())
+
+
+_MACHINE_ZONES: Final = frozenset({"localtime", "posixrules", "factory"})
 
 
 def _close_zone_names(key: str) -> list[str]:
     names = _zone_names()
+    for prefix in ("posix/", "right/"):  # the system's copies of the same zones
+        if key.startswith(prefix) and key[len(prefix) :] in _zone_set():
+            return [key[len(prefix) :]]
     by_lower = {name.lower(): name for name in names}
     if key.lower() in by_lower:
         return [by_lower[key.lower()]]
