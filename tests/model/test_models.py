@@ -228,6 +228,8 @@ class TestPlanErrors:
         [
             ({"plan": "After Sales"}, "plan"),
             ({"version": 0}, "version"),
+            ({"version": True}, "version"),
+            ({"version": 16**5000}, "version"),
             ({"touchpoints": []}, "touchpoints"),
             ({"colour": "red"}, "colour"),
             ({"anchors": {"2nd": "purchase"}}, "anchors"),

@@ -3,7 +3,11 @@
 numpy is the oracle: a week mask from the workdays, and a holiday list made here from
 the ``holidays`` package and the closed dates. ``nearest`` is the closer of numpy's
 ``following`` and ``preceding`` days (the following one on a tie); the others are
-numpy's rolls of the same name.
+numpy's rolls of the same name, except where numpy's modified rolls compare only the
+month of the year: after a closure of eleven months or more, numpy's
+``modifiedpreceding`` keeps January 2019 for a day in January 2020. There the modified
+rolls are taken from their definition over numpy's plain ``following`` and
+``preceding`` days.
 """
 
 from __future__ import annotations
@@ -40,10 +44,17 @@ def numpy_roll(day: date, convention: str, workdays: tuple[str, ...], closed: li
 
     if convention == "keep":
         return day
+    after, before = offset("following"), offset("preceding")
     if convention == "nearest":
-        after, before = offset("following"), offset("preceding")
         return after if after - day <= day - before else before
-    return offset(NUMPY[convention])
+    if not convention.startswith("modified"):
+        return offset(NUMPY[convention])
+    first, second = (after, before) if convention == "modified_following" else (before, after)
+    expected = first if (first.year, first.month) == (day.year, day.month) else second
+    numpy_says = offset(NUMPY[convention])
+    # numpy agrees, but where it takes the same month of another year for the same month.
+    assert numpy_says == expected or (numpy_says.month, numpy_says.year) == (day.month, first.year)
+    return expected
 
 
 def public_holidays(region: str | None, around: date) -> set[date]:
@@ -89,7 +100,9 @@ def test_every_roll_is_numpy_busday_offset_next_to_long_closures(calendar: dict[
         closed=calendar["closed"],
         roll=calendar["roll"],
     )
-    stops = sorted(set(calendar["closed"]) | public_holidays(calendar["holidays"], calendar["around"]))
+    stops = sorted(
+        set(calendar["closed"]) | public_holidays(calendar["holidays"], calendar["around"])
+    )
     day = calendar["around"]
     expected = numpy_roll(day, calendar["roll"], calendar["workdays"], stops)
     assert days.roll(day)[0] == expected

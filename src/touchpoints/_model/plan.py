@@ -80,6 +80,8 @@ def _reference_days() -> tuple[date, ...]:
 
 
 _REFERENCE_DAYS: Final = _reference_days()
+MAX_VERSION: Final = 2**53 - 1
+"""The largest plan version: the largest whole number every JSON reader keeps exact."""
 
 
 class Plan(Frozen):
@@ -99,7 +101,7 @@ class Plan(Frozen):
     """
 
     id: Slug = Field(alias="plan", description="The plan's stable identifier.")
-    version: Annotated[int, Field(ge=1)] = Field(
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION, strict=True)] = Field(
         default=1, description="Bump it when you edit the plan; touch point ids do not change."
     )
     name: Annotated[str, Field(min_length=1, max_length=500)] | None = None
