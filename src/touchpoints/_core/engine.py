@@ -22,6 +22,7 @@ from touchpoints._core.arithmetic import (
     MissingAnchor,
     check_window,
     place,
+    skipped_day,
     widen,
     window_bound,
 )
@@ -275,10 +276,12 @@ class _Engine:
         # A timed plan's walls are all datetimes (see place): localize them directly.
         # Built with tuple.__new__, as TouchPoint is, since this runs for every entry.
         new = tuple.__new__
-        entries = [
-            new(Entry, (localize(wall, zone), i, term, k, rule, moves, done))  # type: ignore[arg-type]
-            for wall, i, term, k, rule, moves, done in stage.entries
-        ]
+        entries = []
+        for wall, i, term, k, rule, moves, done in stage.entries:
+            due = localize(wall, zone)  # type: ignore[arg-type]
+            if due.day != wall.day:  # a gap moved it to the next day (Apia, 2011-12-30)
+                moves = (*moves, skipped_day(wall, due, zone))  # type: ignore[arg-type]
+            entries.append(new(Entry, (due, i, term, k, rule, moves, done)))
         entries.sort(key=order)
         return Computed(tuple(entries), stage.omitted, stage.start, stage.end, stage.conflicts)
 

@@ -6,13 +6,13 @@ This is the one place that decides how a local date and time becomes an instant.
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["day_of", "localize", "to_local_date", "to_wall", "zone_for"]
+__all__ = ["day_of", "day_start", "localize", "to_local_date", "to_wall", "zone_for"]
 
 Wall = date | datetime
 """A local wall-clock value: a naive datetime for timed plans, a date for all-day ones."""
@@ -115,6 +115,40 @@ def localize(wall: datetime, zone: ZoneInfo) -> datetime:
         # transition and fold=1 with the one after; their difference is the gap.
         wall = wall + (after - before)
     return wall.replace(tzinfo=zone)
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of ``day`` in ``zone``: the earliest instant whose local date
+    is ``day`` (or, for a day the zone skipped, the first one after it).
+
+    It is midnight, but where the zone skipped midnight (the day starts at the end of
+    the gap) and where midnight came twice (the day starts at the first one).
+
+    >>> day_start(date(2018, 11, 4), zone_for("America/Sao_Paulo")).isoformat()
+    '2018-11-04T01:00:00-02:00'
+    >>> day_start(date(2026, 11, 1), zone_for("America/Havana")).isoformat()
+    '2026-11-01T00:00:00-04:00'
+    >>> day_start(date(2011, 12, 30), zone_for("Pacific/Apia")).isoformat()
+    '2011-12-31T00:00:00+14:00'
+    """
+    midnight = datetime.combine(day, time())
+    first = zone.utcoffset(midnight)
+    second = zone.utcoffset(midnight.replace(fold=1))
+    assert first is not None and second is not None
+    if first >= second:  # midnight exists (once, or twice: then fold 0 is the first)
+        return midnight.replace(tzinfo=zone)
+    # Midnight is in a gap: the day starts at the transition, the one instant
+    # between midnight read with the offset after the gap and with the one before.
+    low = (midnight - second).replace(tzinfo=UTC)  # local time before midnight
+    high = (midnight - first).replace(tzinfo=UTC)  # local time at or after midnight
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if middle.astimezone(zone).replace(tzinfo=None) < midnight:
+            low = middle
+        else:
+            high = middle
+    return high.astimezone(zone)
 
 
 def to_local_date(value: date, zone: ZoneInfo) -> date:
