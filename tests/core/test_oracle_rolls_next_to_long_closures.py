@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 import pytest
+
 from touchpoints import Subject, parse_plan, schedule
 
 CLOSED = [date(2026, 5, 1) + timedelta(days=n) for n in range(40)]  # May 1 to June 9

@@ -104,9 +104,7 @@ class Duration:
         """
         stripped = text.strip()
         if any(ch.isdigit() and not ch.isascii() for ch in stripped):
-            raise ValueError(
-                f"{text!r} has digits other than 0 to 9; {_DURATION_HELP}"
-            )
+            raise ValueError(f"{text!r} has digits other than 0 to 9; {_DURATION_HELP}")
         if any(len(run) > _MAX_DIGITS for run in re.findall("[0-9]+", stripped)):
             raise ValueError(f"{text!r} is too long; durations are limited to about 1,000 years")
         if stripped[:1] in ("P", "p"):

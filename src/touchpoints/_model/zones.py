@@ -34,7 +34,9 @@ def zone_for(key: str) -> ZoneInfo:
     >>> zone_for("localtime")
     Traceback (most recent call last):
     ...
-    ValueError: unknown time zone 'localtime': it names the machine's own zone, which differs from machine to machine (use an IANA time zone name such as 'Europe/Berlin' or 'America/New_York')
+    ValueError: unknown time zone 'localtime': it names the machine's own zone, which
+    differs from machine to machine (use an IANA time zone name such as 'Europe/Berlin'
+    or 'America/New_York')
     """
     if key in _zone_set():
         try:
@@ -134,7 +136,8 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
     midnight = datetime.combine(day, time())
     first = zone.utcoffset(midnight)
     second = zone.utcoffset(midnight.replace(fold=1))
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     if first >= second:  # midnight exists (once, or twice: then fold 0 is the first)
         return midnight.replace(tzinfo=zone)
     # Midnight is in a gap: the day starts at the transition, the one instant
