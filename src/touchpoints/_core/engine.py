@@ -320,6 +320,8 @@ class _Engine:
         exact = self._zoned_window and not self._all_day
         lower = window_bound(start, zone, all_day=self._all_day, exact=exact)
         upper = window_bound(end, zone, all_day=self._all_day, exact=exact, is_end=True)
+        if self._end is None and end == date.max:
+            upper = None  # the horizon runs past the year 9999: nothing ends the window
         fatigue = plan.fatigue
         run = Run(
             subject_id=subject_id,

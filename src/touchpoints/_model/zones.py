@@ -12,6 +12,8 @@ from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from touchpoints._errors import ScheduleError
+
 __all__ = ["day_of", "day_start", "localize", "to_local_date", "to_wall", "zone_for"]
 
 Wall = date | datetime
@@ -158,6 +160,9 @@ def to_local_date(value: date, zone: ZoneInfo) -> date:
     """The local calendar date of an anchor value: a date as it is, a datetime as its
     date in ``zone`` (an aware one converted first, a naive one taken as local).
 
+    Raises:
+        ScheduleError: the date in ``zone`` is before the year 1 or after 9999.
+
     >>> from datetime import UTC
     >>> to_local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), zone_for("Europe/Berlin"))
     datetime.date(2026, 1, 16)
@@ -165,6 +170,19 @@ def to_local_date(value: date, zone: ZoneInfo) -> date:
     if type(value) is date:
         return value
     assert isinstance(value, datetime)
-    if value.tzinfo is not None:
-        value = value.astimezone(zone)
-    return value.date()
+    if value.tzinfo is None:
+        return value.date()
+    try:
+        return value.astimezone(zone).date()
+    except OverflowError:
+        pass
+    # The conversion passes through UTC, which can leave the calendar near its ends
+    # while the local date does not: convert two days further in, and back.
+    shift = timedelta(days=2 if value.year == 1 else -2)
+    try:
+        return ((value + shift).astimezone(zone) - shift).date()
+    except OverflowError:
+        raise ScheduleError(
+            f"{value.isoformat()} falls outside the years 1 to 9999 in {zone.key}; "
+            "give a date within them"
+        ) from None
