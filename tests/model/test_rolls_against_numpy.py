@@ -13,7 +13,7 @@ rolls are taken from their definition over numpy's plain ``following`` and
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import holidays
 import numpy as np
@@ -26,7 +26,8 @@ from touchpoints._model import OpenDays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REGIONS = (None, "DE-BY", "US-CA", "GB", "JP")
-NUMPY = {
+NumpyRoll = Literal["following", "preceding", "modifiedfollowing", "modifiedpreceding"]
+NUMPY: dict[str, NumpyRoll] = {
     "following": "following",
     "preceding": "preceding",
     "modified_following": "modifiedfollowing",
@@ -38,7 +39,7 @@ def numpy_roll(day: date, convention: str, workdays: tuple[str, ...], closed: li
     mask = "".join("1" if name in workdays else "0" for name in WEEKDAYS)
     stops = [np.datetime64(d) for d in closed]
 
-    def offset(roll: str) -> date:
+    def offset(roll: NumpyRoll) -> date:
         moved = np.busday_offset(np.datetime64(day), 0, roll=roll, weekmask=mask, holidays=stops)
         return date.fromisoformat(str(moved))
 
@@ -160,3 +161,18 @@ def test_modified_preceding_stays_in_the_month() -> None:
     assert days.roll(date(2026, 8, 1)) == (date(2026, 8, 3), "weekend (month start)")
     # Saturday 2026-08-15: Friday August 14.
     assert days.roll(date(2026, 8, 15)) == (date(2026, 8, 14), "weekend")
+
+
+def test_a_plan_with_modified_preceding_explains_its_roll() -> None:
+    from touchpoints import explain_plan
+
+    plan = parse_plan(
+        {
+            "plan": "p",
+            "calendar": {"roll": "modified_preceding"},
+            "touchpoints": [{"id": "r", "title": "Contact", "channel": "call", "at": "purchase"}],
+        }
+    )
+    assert "move to the previous open day in the same month, else the next one" in explain_plan(
+        plan
+    )

@@ -136,11 +136,11 @@ def resolve_fatigue(
         )
         loser.day = target
         heapq.heappush(queue, loser.key())
-    for n, target in into.items():
+    for n, kept in into.items():
         # What merged into a touch point that merged on is covered by the last one.
-        while target in into:
-            target = into[target]
-        final, loser = items[target], items[n]
+        while kept in into:
+            kept = into[kept]
+        final, loser = items[kept], items[n]
         final.moves.append(Adjustment(final.day, final.day, f"also covers {loser.name}"))
         merged.append((loser.entry, f"merged into {final.name} on {day_label(final.day)}"))
     return [_placed(item) for item in accepted], merged, conflicts
