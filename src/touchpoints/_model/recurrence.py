@@ -112,8 +112,10 @@ def check_rrule(text: str) -> None:
             else (f"{key} is not an RFC 5545 rrule part")
         )
         hint = ""
-        if key in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"):
-            hint = "; for day-of-month or day-of-year patterns use FREQ=MONTHLY or FREQ=YEARLY"
+        if key in ("BYYEARDAY", "BYWEEKNO"):
+            hint = f"; {key} needs FREQ=YEARLY"
+        elif key == "BYMONTHDAY":
+            hint = "; for days of the month use FREQ=DAILY, MONTHLY or YEARLY"
         raise _error(f"{what}; a {frequency} rrule takes {takes}{hint}")
     _check_values(values, frequency, text)
     if "BYSETPOS" in values and not any(k in values for k in allowed if k != "BYSETPOS"):
