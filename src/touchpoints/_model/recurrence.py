@@ -117,6 +117,10 @@ def check_rrule(text: str) -> None:
         elif key == "BYMONTHDAY":
             hint = "; for days of the month use FREQ=DAILY, MONTHLY or YEARLY"
         raise _error(f"{what}; a {frequency} rrule takes {takes}{hint}")
+    try:
+        _rules(text, datetime(2000, 1, 1))
+    except (ValueError, IndexError, TypeError, KeyError) as error:
+        raise _error(f"{text!r} is not a valid RFC 5545 RRULE ({error}); {_EXAMPLE}") from None
     _check_values(values, frequency, text)
     if "BYSETPOS" in values and not any(k in values for k in allowed if k != "BYSETPOS"):
         raise _error("BYSETPOS picks from the dates other BY parts give; add BYDAY or BYMONTHDAY")
@@ -224,10 +228,6 @@ def _check_happens(text: str, values: dict[str, str], frequency: str) -> None:
     cycle: as a YEARLY rule of the same filters for DAILY and WEEKLY, so that it costs
     one step a year.
     """
-    try:
-        _rules(text, datetime(2000, 1, 1))
-    except (ValueError, IndexError, TypeError, KeyError) as error:
-        raise _error(f"{text!r} is not a valid RFC 5545 RRULE ({error}); {_EXAMPLE}") from None
     filters = {k: v for k, v in values.items() if k not in ("FREQ", "INTERVAL", "WKST")}
     if frequency in ("DAILY", "WEEKLY"):
         if "BYSETPOS" in values:
