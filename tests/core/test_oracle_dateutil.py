@@ -32,7 +32,7 @@ FAR = date(2400, 1, 1)  # a window end past every series here
 # From dateutil's tests/test_rrule.py (class RRuleTest): the test's name, the rule as
 # RFC 5545 text, and the dates dateutil's authors expect from DTSTART 1997-09-02
 # 09:00, one per COUNT.
-DATEUTIL_CASES: list[tuple[str, str, list[tuple[int, int, int]]]] = [
+ALL_DATEUTIL_CASES: list[tuple[str, str, list[tuple[int, int, int]]]] = [
     ("testYearly", "FREQ=YEARLY", [(1997, 9, 2), (1998, 9, 2), (1999, 9, 2)]),
     ("testYearlyInterval", "FREQ=YEARLY;INTERVAL=2", [(1997, 9, 2), (1999, 9, 2), (2001, 9, 2)]),
     (
@@ -260,6 +260,25 @@ DATEUTIL_CASES: list[tuple[str, str, list[tuple[int, int, int]]]] = [
     ),
     ("testDTStartWithMicroseconds", "FREQ=DAILY", [(1997, 9, 2), (1997, 9, 3), (1997, 9, 4)]),
 ]
+
+# RFC 5545 gives BYYEARDAY and BYWEEKNO to YEARLY rules only (section 3.3.10): these
+# cases of dateutil's are refused, naming the part (#10); the rest must agree.
+NOT_RFC_5545 = {
+    name
+    for name, rule, _ in ALL_DATEUTIL_CASES
+    if rule.startswith("FREQ=MONTHLY;") and ("BYYEARDAY" in rule or "BYWEEKNO" in rule)
+}
+DATEUTIL_CASES = [case for case in ALL_DATEUTIL_CASES if case[0] not in NOT_RFC_5545]
+
+
+@pytest.mark.parametrize(
+    "rule", sorted(rule for name, rule, _ in ALL_DATEUTIL_CASES if name in NOT_RFC_5545)
+)
+def test_dateutil_cases_outside_rfc_5545_are_refused_naming_the_part(rule: str) -> None:
+    part = "BYYEARDAY" if "BYYEARDAY" in rule else "BYWEEKNO"
+    with pytest.raises(PlanError, match=f"a MONTHLY rrule cannot have {part}"):
+        one_rule_plan({"rrule": rule, "starting": "purchase", "count": 3}, contact_time=None)
+
 
 ZONES = ("UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham")
 

@@ -113,11 +113,18 @@ class TestRollConventions:
         assert isinstance(due, datetime)
         assert due.isoformat() == "2026-05-04T10:00:00+02:00"
 
-    def test_no_open_day_in_reach_is_a_clear_error(self) -> None:
+    def test_a_roll_past_five_closed_mondays_finds_the_sixth(self) -> None:
+        # Closures longer than a month no longer stop a roll (#10): it looks as far
+        # as the longest closure, and Monday June 8 is open.
         mondays = [f"2026-05-{day:02d}" for day in (4, 11, 18, 25)] + ["2026-06-01"]
         plan = make_plan(once("purchase"), calendar={"workdays": ["mon"], "closed": mondays})
-        with pytest.raises(ScheduleError, match="no open day within 31 days after"):
-            dues(plan, date(2026, 5, 4))
+        assert dues(plan, date(2026, 5, 4)) == [date(2026, 6, 8)]
+
+    def test_no_open_day_in_reach_is_a_clear_error(self) -> None:
+        # Friday 9999-12-31 is closed, and no day comes after it.
+        plan = make_plan(once("purchase"), calendar={"closed": ["9999-12-31"]})
+        with pytest.raises(ScheduleError, match="no open day within 32 days after"):
+            dues(plan, date(9999, 12, 31))
 
 
 class TestNoDrift:

@@ -213,3 +213,16 @@ class TestInPlans:
     def test_plan_rejects_a_bad_expression(self) -> None:
         with pytest.raises(ValidationError, match="is not a date expression"):
             self._plan(at="purchase * 2")
+
+
+@pytest.mark.parametrize("text", ["١ days", "P١D", "٣ weeks", "1٠ days", "２ days"])
+def test_digits_other_than_ascii_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="digits other than 0 to 9"):
+        Duration.parse(text)
+
+
+def test_a_number_of_hundreds_of_digits_is_too_long_not_an_overflow() -> None:
+    with pytest.raises(ValueError, match="too long"):
+        Duration.parse("9" * 400 + " days")
+    with pytest.raises(ValueError, match="too long"):
+        Duration.parse("P" + "9" * 400 + "D")

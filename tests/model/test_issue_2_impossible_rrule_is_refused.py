@@ -18,7 +18,8 @@ from touchpoints import Rule
 @pytest.mark.parametrize(
     ("rrule", "message"),
     [
-        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "can filter only by BYMONTH and BYDAY"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never happens"),
+        ("FREQ=WEEKLY;BYMONTHDAY=30", "a WEEKLY rrule cannot have BYMONTHDAY"),
         ("FREQ=DAILY;INTERVAL=7;BYDAY=TU", "cannot also filter by BYDAY"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never happens"),
         ("FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4,6,9,11", "never happens"),

@@ -150,7 +150,8 @@ class TestPlanErrors:
             ("FREQ=HOURLY", "it has FREQ=HOURLY"),
             ("FREQ=MONTHLY;BYDAY=22MO", "a number in its BY parts is out of range"),
             ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never happens"),
-            ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "not BYMONTHDAY"),
+            ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never happens"),
+            ("FREQ=WEEKLY;BYMONTHDAY=3", "cannot have BYMONTHDAY"),
             ("FREQ=DAILY;INTERVAL=7;BYDAY=TU", "use FREQ=WEEKLY;INTERVAL=n"),
             ("FREQ=WEEKLY;BYDAY=1MO", "needs FREQ=MONTHLY or FREQ=YEARLY"),
             ("FREQ=MINUTELY", "never more frequent than daily"),
@@ -228,6 +229,8 @@ class TestPlanErrors:
         [
             ({"plan": "After Sales"}, "plan"),
             ({"version": 0}, "version"),
+            ({"version": True}, "version"),
+            ({"version": 16**5000}, "version"),
             ({"touchpoints": []}, "touchpoints"),
             ({"colour": "red"}, "colour"),
             ({"anchors": {"2nd": "purchase"}}, "anchors"),

@@ -20,6 +20,7 @@ from touchpoints._model import (
     Plan,
     Wall,
     day_of,
+    day_start,
     localize,
     to_local_date,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "place",
     "roll",
     "shifter",
+    "skipped_day",
     "widen",
     "window_bound",
 ]
@@ -116,6 +118,18 @@ def roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
         return wall, ()
     moved = datetime.combine(rolled, wall.time()) if isinstance(wall, datetime) else rolled
     return moved, (Adjustment(day, rolled, reason, closed=days.skipped(day, rolled)),)
+
+
+def skipped_day(wall: datetime, due: datetime, zone: ZoneInfo) -> Adjustment:
+    """The move of a wall-clock time that a gap in ``zone`` pushed onto the next day:
+    ``wall`` is the time the rule gave, ``due`` where it lands.
+
+    >>> apia = ZoneInfo("Pacific/Apia")
+    >>> wall = datetime(2011, 12, 30, 10)
+    >>> print(skipped_day(wall, localize(wall, apia), apia))
+    Fri 2011-12-30 -> Sat 2011-12-31: Pacific/Apia skipped 10:00 on that day
+    """
+    return Adjustment(wall.date(), due.date(), f"{zone.key} skipped {wall:%H:%M} on that day")
 
 
 def instant(bound: date) -> datetime:
@@ -205,12 +219,16 @@ def window_bound(
         midnight = datetime.combine(bound, time())
         if bound == date.max:  # no horizon could be computed: no upper bound
             return midnight if not exact else midnight.replace(tzinfo=zone)
-        return localize(midnight, zone) if exact else midnight
+        return day_start(bound, zone) if exact else midnight
     if not all_day:
         return bound
-    local = bound.astimezone(zone)
-    # An all-day touch point is in the window when its day overlaps the window.
-    return local.date() + timedelta(days=1 if is_end and local.time() != time() else 0)
+    local = bound.astimezone(zone).date()
+    # An all-day touch point is in the window when its day overlaps the window: the
+    # end's own day only when the end comes after that day's first instant (which
+    # is not always midnight: see day_start).
+    if is_end and local < date.max and bound > day_start(local, zone).astimezone(UTC):
+        return local + timedelta(days=1)
+    return local
 
 
 def check_window(start: date | None, end: date | None, as_of: date | None) -> None:

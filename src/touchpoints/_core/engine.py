@@ -23,6 +23,7 @@ from touchpoints._core.arithmetic import (
     MissingAnchor,
     check_window,
     place,
+    skipped_day,
     widen,
     window_bound,
 )
@@ -312,10 +313,12 @@ class _Engine:
         # A timed plan's walls are all datetimes (see place): localize them directly.
         # Built with tuple.__new__, as TouchPoint is, since this runs for every entry.
         new = tuple.__new__
-        entries = [
-            new(Entry, (localize(wall, zone), i, term, k, rule, moves, done))  # type: ignore[arg-type]
-            for wall, i, term, k, rule, moves, done in stage.entries
-        ]
+        entries = []
+        for wall, i, term, k, rule, moves, done in stage.entries:
+            due = localize(wall, zone)  # type: ignore[arg-type]
+            if due.day != wall.day:  # a gap moved it to the next day (Apia, 2011-12-30)
+                moves = (*moves, skipped_day(wall, due, zone))  # type: ignore[arg-type]
+            entries.append(new(Entry, (due, i, term, k, rule, moves, done)))
         entries.sort(key=order)
         return Computed(tuple(entries), stage.omitted, stage.start, stage.end, stage.conflicts)
 
@@ -354,6 +357,8 @@ class _Engine:
         exact = self._zoned_window and not self._all_day
         lower = window_bound(start, zone, all_day=self._all_day, exact=exact)
         upper = window_bound(end, zone, all_day=self._all_day, exact=exact, is_end=True)
+        if self._end is None and end == date.max:
+            upper = None  # the horizon runs past the year 9999: nothing ends the window
         fatigue = plan.fatigue
         run = Run(
             subject_id=subject_id,

@@ -19,7 +19,6 @@ from touchpoints._core.rows import Entry
 from touchpoints._core.series import occurrences
 from touchpoints._errors import TooManyTouchPointsError
 from touchpoints._model import (
-    MAX_ROLL_DAYS,
     Adjustment,
     BusinessCalendar,
     HistoryEvent,
@@ -82,7 +81,7 @@ def rule_entries(
     missed_policy = rule.missed or plan.missed
     missed: list[Entry] = []
     new = tuple.__new__
-    seek, stop, horizon = _search_bounds(run, rolls)
+    seek, stop, horizon = _search_bounds(run, days.reach if rolls else 0)
     walls = occurrences(rule, term.anchor, time_of_day, seek, days, rebase, horizon)
     for occurrence, planned in walls:
         event = mine.get(occurrence)
@@ -153,13 +152,13 @@ def _completions(mine: dict[int, HistoryEvent], zone: ZoneInfo) -> dict[int, dat
     }
 
 
-def _search_bounds(run: Run, rolls: bool) -> tuple[Wall | None, date | None, Wall | None]:
+def _search_bounds(run: Run, reach: int) -> tuple[Wall | None, date | None, Wall | None]:
     """Where to start looking for the rule's touch points, where to stop, and how far
     to search an rrule (the window's bounds, widened for rolls and zone offsets)."""
     zone, lower = run.zone, run.lower
-    # A roll moves a touch point by at most MAX_ROLL_DAYS, so look that much
-    # beyond the window for touch points that may roll into it.
-    slack = timedelta(days=MAX_ROLL_DAYS if rolls else 0)
+    # A roll moves a touch point by at most ``reach`` days (see OpenDays.reach), so
+    # look that much beyond the window for touch points that may roll into it.
+    slack = timedelta(days=reach)
     seek = lower
     if run.exact and isinstance(lower, datetime):
         # Gap shifts move times forward by hours at most: a day of slack is safe.

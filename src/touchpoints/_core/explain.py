@@ -169,6 +169,7 @@ _ROLL_WORDS: Final = {
     "following": "move to the next open day",
     "preceding": "move to the previous open day",
     "modified_following": "move to the next open day in the same month, else the previous one",
+    "modified_preceding": "move to the previous open day in the same month, else the next one",
     "nearest": "move to the nearest open day",
     "keep": "stay where they are",
 }

@@ -42,6 +42,12 @@ class _Item:
     fixed: bool
     moves: list[Adjustment]
     displaced: int = 0
+    settled: bool = False  # in conflict: it stays where it is
+
+    @property
+    def stays(self) -> bool:
+        """Whether nothing may push it: the history fixes it, or it is in conflict."""
+        return self.fixed or self.settled
 
     @property
     def name(self) -> str:
@@ -83,39 +89,45 @@ def resolve_fatigue(
     merged: list[tuple[Entry, str, Entry]] = []
     conflicts: list[Conflict] = []
     gone: set[int] = set()
+    into: dict[int, int] = {}  # merged touch point -> the one it merged into
     while queue:
         *_, n = heapq.heappop(queue)
         item = items[n]
         if n in gone or any(placed is item for placed in accepted):
             continue
-        clash = None if item.fixed else _clash(item, item.day, accepted, rules)
+        clash = _clash(item, item.day, accepted, rules)
         if clash is None:
             accepted.append(item)
             continue
         other, kind, rule_text = clash
-        if other.fixed or other.rank() <= item.rank():
+        if other.stays or (other.rank() <= item.rank() and not item.fixed):
             loser, winner = item, other
         else:
+            # The stronger newcomer pushes ``other`` aside, then is checked again
+            # against everything else before it is placed.
             loser, winner = other, item
             accepted.remove(other)
-            accepted.append(item)
+            heapq.heappush(queue, item.key())
         why = f"{rule_text} with {winner.name}"
         if rules.merge and kind == "spacing" and loser.channel == winner.channel:
-            winner.moves.append(Adjustment(winner.day, winner.day, f"also covers {loser.name}"))
-            note = f"merged into {winner.name} on {day_label(winner.day)}"
-            merged.append((loser.entry, note, winner.entry))
+            into[loser.n] = winner.n
             gone.add(loser.n)
             continue
         if loser is other:
             loser.displaced += 1
-        target = _first_free_day(loser, accepted, rules, is_open)
+        obstacles = accepted if loser is item else [*accepted, item]
+        target = None if loser.fixed else _first_free_day(loser, obstacles, rules, is_open)
         if target is None or loser.displaced > _MAX_DISPLACEMENTS:
+            # It stays where it is, reported, and nothing pushes it again.
             reason = (
                 f"{why}: no day within {rules.max_shift} after {day_label(loser.day)} "
                 "meets every rule"
             )
+            if loser.fixed:
+                reason = f"{why}: both are fixed by the history"
             conflicts.append(_conflict(loser, reason))
             loser.moves.append(Adjustment(loser.day, loser.day, f"conflict: {why}"))
+            loser.settled = True
             accepted.append(loser)
             continue
         shift = (target - loser.day).days
@@ -124,6 +136,14 @@ def resolve_fatigue(
         )
         loser.day = target
         heapq.heappush(queue, loser.key())
+    for n, kept in into.items():
+        # What merged into a touch point that merged on is covered by the last one.
+        while kept in into:
+            kept = into[kept]
+        final, loser = items[kept], items[n]
+        final.moves.append(Adjustment(final.day, final.day, f"also covers {loser.name}"))
+        note = f"merged into {final.name} on {day_label(final.day)}"
+        merged.append((loser.entry, note, final.entry))
     return [_placed(item) for item in accepted], merged, conflicts
 
 
@@ -152,14 +172,26 @@ def _clash(
     item: _Item, day: date, accepted: Sequence[_Item], rules: Fatigue
 ) -> tuple[_Item, str, str] | None:
     """The first accepted touch point that ``item`` on ``day`` would be too close to:
-    that touch point, the kind of rule (``spacing`` or ``cap``) and the rule in words."""
+    that touch point, the kind of rule (``spacing`` or ``cap``) and the rule in words.
+
+    Where merging is on, a touch point of the same channel comes first, so that two
+    of one channel merge rather than both give way to a third."""
+    found: tuple[_Item, str, str] | None = None
     for other in accepted:
         gap = abs((other.day - day).days)
+        clash = None
         if rules.spacing is not None and gap < rules.spacing.as_timedelta().days:
-            return other, "spacing", f"spacing of {rules.spacing}"
+            clash = other, "spacing", f"spacing of {rules.spacing}"
         own = rules.channels.get(item.channel)
         if own is not None and other.channel == item.channel and gap < own.as_timedelta().days:
-            return other, "spacing", f"spacing of {own} between {item.channel} contacts"
+            clash = other, "spacing", f"spacing of {own} between {item.channel} contacts"
+        if clash is None:
+            continue
+        if not rules.merge or other.channel == item.channel:
+            return clash
+        found = found or clash
+    if found is not None:
+        return found
     for cap in rules.caps:
         if cap.channel is not None and cap.channel != item.channel:
             continue

@@ -98,10 +98,10 @@ def occurrences(
     all_day = type(start) is date
     dtstart = datetime.combine(start, time()) if all_day else start
     assert isinstance(dtstart, datetime)
-    recurrence = rule.recurrence(dtstart)
+    bound = None
     if horizon is not None:
         bound = horizon if isinstance(horizon, datetime) else datetime.combine(horizon, time())
-        recurrence = recurrence.replace(until=bound)
+    recurrence = rule.recurrence(dtstart, bound)
     moment: datetime
     for n, moment in enumerate(recurrence, start=1):
         if last is not None and n > last:

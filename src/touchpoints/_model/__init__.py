@@ -24,7 +24,15 @@ from touchpoints._model.base import (
     Weekday,
     model_error,
 )
-from touchpoints._model.zones import Wall, day_of, localize, to_local_date, to_wall, zone_for
+from touchpoints._model.zones import (
+    Wall,
+    day_of,
+    day_start,
+    localize,
+    to_local_date,
+    to_wall,
+    zone_for,
+)
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.business import (
     MAX_ROLL_DAYS,
@@ -98,6 +106,7 @@ __all__ = [
     "Weekdays",
     "day_label",
     "day_of",
+    "day_start",
     "failed_condition",
     "localize",
     "model_error",

@@ -35,19 +35,25 @@ __all__ = [
     "day_label",
 ]
 
-Roll = Literal["following", "preceding", "modified_following", "nearest", "keep"]
+Roll = Literal[
+    "following", "preceding", "modified_following", "modified_preceding", "nearest", "keep"
+]
 """What happens to a touch point that falls on a closed day:
 
 - ``following``: the next open day;
 - ``preceding``: the previous open day;
 - ``modified_following``: the next open day, unless that is in the next month: then
   the previous open day (it never leaves the month);
+- ``modified_preceding``: the previous open day, unless that is in the previous
+  month: then the next open day (it never leaves the month either);
 - ``nearest``: the closer of the two; the following one on a tie;
 - ``keep``: stays where it is (and says so in its adjustments).
 """
 
 MAX_ROLL_DAYS: Final = 31
-"""A roll looks this many days each way for an open day before giving up."""
+"""How far weekends and public holidays alone can push a roll: a roll looks this many
+days each way, plus the length of the longest closure (a run of closed days that
+holds one of the calendar's ``closed`` dates), before giving up."""
 
 
 def _check_region(value: str) -> str:
@@ -116,7 +122,7 @@ class BusinessCalendar(Frozen):
         default=None,
         description=(
             "What to do with a touch point on a closed day: following, preceding, "
-            "modified_following, nearest or keep."
+            "modified_following, modified_preceding, nearest or keep."
         ),
     )
 
@@ -194,7 +200,7 @@ class OpenDays:
     datetime.date(2026, 4, 8)
     """
 
-    __slots__ = ("_closed", "_holidays", "_roll", "_workdays")
+    __slots__ = ("_closed", "_holidays", "_reach", "_roll", "_workdays")
 
     def __init__(
         self,
@@ -208,6 +214,7 @@ class OpenDays:
         self._closed = frozenset(closed)
         self._roll: Roll = roll
         self._holidays: HolidayBase | None = None
+        self._reach: int | None = None
         if holidays is not None:
             country, _, subdivision = holidays.partition("-")
             self._holidays = _holidays(country, subdivision or None)
@@ -241,7 +248,46 @@ class OpenDays:
         copy = object.__new__(OpenDays)
         copy._workdays = frozenset(WEEKDAYS.index(day) for day in weekdays)
         copy._closed, copy._roll, copy._holidays = self._closed, self._roll, self._holidays
+        copy._reach = None
         return copy
+
+    @property
+    def reach(self) -> int:
+        """The most days a roll can move a touch point on this calendar.
+
+        >>> OpenDays().reach
+        31
+        >>> from datetime import timedelta
+        >>> summer = [date(2026, 7, 1) + timedelta(days=n) for n in range(40)]
+        >>> OpenDays(closed=summer).reach  # July 1 (a Wednesday) to Sunday August 9
+        71
+        """
+        if self._reach is None:
+            self._reach = MAX_ROLL_DAYS + self._longest_closure()
+        return self._reach
+
+    def _longest_closure(self) -> int:
+        """The length of the longest run of closed days holding a ``closed`` date."""
+        longest = 0
+        covered = date.min
+        one = timedelta(days=1)
+        for day in sorted(self._closed):
+            if day <= covered:
+                continue
+            first = last = day
+            try:
+                while self.closed_because(first - one) is not None:
+                    first -= one
+            except OverflowError:
+                pass
+            try:
+                while self.closed_because(last + one) is not None:
+                    last += one
+            except OverflowError:
+                pass
+            covered = last
+            longest = max(longest, (last - first).days + 1)
+        return longest
 
     def closed_because(self, day: date) -> str | None:
         """Why ``day`` is closed, or None when it is open."""
@@ -256,23 +302,38 @@ class OpenDays:
         return None
 
     def roll(self, day: date) -> tuple[date, str | None]:
-        """The day a touch point on ``day`` moves to, and why (None when it stays)."""
+        """The day a touch point on ``day`` moves to, and why (None when it stays).
+
+        >>> days = OpenDays(roll="modified_preceding")
+        >>> days.roll(date(2026, 8, 1))  # a Saturday: Friday is in July
+        (datetime.date(2026, 8, 3), 'weekend (month start)')
+        """
         reason = self.closed_because(day)
         if reason is None:
             return day, None
-        if self._roll == "keep":
+        convention = self._roll
+        if convention == "keep":
             return day, f"kept on a closed day ({reason})"
-        if self._roll == "following":
-            return self._seek(day, 1, reason), reason
-        if self._roll == "preceding":
-            return self._seek(day, -1, reason), reason
-        after = self._seek(day, 1, reason)
-        if self._roll == "modified_following":
-            if after.month == day.month:
-                return after, reason
-            return self._seek(day, -1, reason), f"{reason} (month end)"
-        before = self._seek(day, -1, reason)
-        return (after if after - day <= day - before else before), reason
+        after = self._seek(day, 1) if convention != "preceding" else None
+        before = self._seek(day, -1) if convention != "following" else None
+        month = (day.year, day.month)
+        if convention == "modified_following" and after is not None:
+            if (after.year, after.month) != month and before is not None:
+                return before, f"{reason} (month end)"
+        elif convention == "modified_preceding" and before is not None:
+            if (before.year, before.month) != month and after is not None:
+                return after, f"{reason} (month start)"
+            return before, reason
+        elif convention == "nearest" and after is not None and before is not None:
+            return (after if after - day <= day - before else before), reason
+        found = after if after is not None else before
+        if found is None:
+            direction = {"following": "after", "preceding": "before"}.get(convention, "around")
+            raise ScheduleError(
+                f"no open day within {self.reach} days {direction} {day_label(day)} "
+                f"({reason}); check the calendar's workdays and closed dates"
+            )
+        return found, reason
 
     def skipped(self, day: date, target: date) -> tuple[tuple[date, str], ...]:
         """Every closed day from ``day`` towards ``target`` (``target`` itself left
@@ -303,13 +364,16 @@ class OpenDays:
                 remaining -= 1
         return day
 
-    def _seek(self, day: date, step: int, reason: str) -> date:
+    def _seek(self, day: date, step: int) -> date | None:
+        """The first open day from ``day`` in the direction of ``step``, or None when
+        there is none within :attr:`reach` days (or before the ends of time)."""
         candidate = day
-        for _ in range(MAX_ROLL_DAYS):
-            candidate += timedelta(days=step)
-            if self.closed_because(candidate) is None:
-                return candidate
-        raise ScheduleError(
-            f"no open day within {MAX_ROLL_DAYS} days {'after' if step > 0 else 'before'} "
-            f"{day_label(day)} ({reason}); check the calendar's workdays and closed dates"
-        )
+        one = timedelta(days=step)
+        try:
+            for _ in range(self.reach):
+                candidate += one
+                if self.closed_because(candidate) is None:
+                    return candidate
+        except OverflowError:
+            pass
+        return None

@@ -35,15 +35,18 @@ _UNIT_WORDS: Final = {
     ),
 }
 _TEXT_PART: Final = re.compile(
-    r"\s*(?:,|\band\b)?\s*(\d+)\s*((?:business|working)\s+days?|[A-Za-z]+)\s*"
+    r"\s*(?:,|\band\b)?\s*([0-9]+)\s*((?:business|working)\s+days?|[A-Za-z]+)\s*"
 )
 _ISO: Final = re.compile(
-    r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?"
+    r"P(?:(?P<years>[0-9]+)Y)?(?:(?P<months>[0-9]+)M)?(?:(?P<weeks>[0-9]+)W)?"
+    r"(?:(?P<days>[0-9]+)D)?(?:T(?=[0-9])(?:(?P<hours>[0-9]+)H)?(?:(?P<minutes>[0-9]+)M)?)?"
 )
 # About 1,000 years: long enough for any plan, short enough that date arithmetic
 # cannot overflow and a typo such as "90000 years" is caught.
 _MAX_DAYS: Final = 366_000
+# Digits are ASCII only ("١ days" is refused), and no number of a duration has more
+# digits than this: longer ones are refused before any arithmetic is tried on them.
+_MAX_DIGITS: Final = 12
 _DURATION_HELP: Final = (
     "write it like '2 weeks', '90 days', '1 year 6 months', '2 hours 30 minutes' or "
     "'10 business days', or in ISO 8601 like 'P2W', 'P1Y6M' or 'PT2H30M'"
@@ -100,6 +103,10 @@ class Duration:
         10
         """
         stripped = text.strip()
+        if any(ch.isdigit() and not ch.isascii() for ch in stripped):
+            raise ValueError(f"{text!r} has digits other than 0 to 9; {_DURATION_HELP}")
+        if any(len(run) > _MAX_DIGITS for run in re.findall("[0-9]+", stripped)):
+            raise ValueError(f"{text!r} is too long; durations are limited to about 1,000 years")
         if stripped[:1] in ("P", "p"):
             match = _ISO.fullmatch(stripped.upper())
             if match is None or match.group(0) in ("P", "PT"):

@@ -118,7 +118,7 @@ class Plan(Frozen):
     """
 
     id: Slug = Field(alias="plan", description="The plan's stable identifier.")
-    version: Annotated[int, Field(ge=1, le=MAX_VERSION)] = Field(
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION, strict=True)] = Field(
         default=1, description="Bump it when you edit the plan; touch point ids do not change."
     )
     name: Annotated[str, Field(min_length=1, max_length=500)] | None = None

@@ -6,12 +6,10 @@ A :class:`Rule` is validated on its own: exactly one timing (``at``, ``every`` o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
-from dateutil.rrule import rrule as RecurrenceRule
-from dateutil.rrule import rrulestr
 from pydantic import Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -20,23 +18,9 @@ from touchpoints._model.business import BusinessCalendar
 from touchpoints._model.conditions import Condition
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.fields import Channel, ContactTime, Missed, Priority, Slug, Tag, Text
+from touchpoints._model.recurrence import check_rrule, recurrence
 
 __all__ = ["MAX_COUNT", "CustomerWords", "Rule"]
-
-_RRULE_FREQUENCIES: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
-# DAILY and WEEKLY rules take only filters that every year can meet, so that none
-# of them can make dateutil search day by day to the year 9999 for a date that never
-# comes (February 30th, or Tuesdays seen every 7 days from a Monday).
-_RRULE_FILTERS: Final = ("BYMONTH", "BYDAY")  # for DAILY and WEEKLY rules
-_RRULE_FORBIDDEN: Final = {
-    "DTSTART": "the series starts at 'starting'",
-    "UNTIL": "use the rule's 'until' key instead",
-    "COUNT": "use the rule's 'count' key instead",
-    "BYHOUR": "the time of day comes from the plan's 'contact_time'",
-    "BYMINUTE": "the time of day comes from the plan's 'contact_time'",
-    "BYSECOND": "the time of day comes from the plan's 'contact_time'",
-}
-
 
 MAX_COUNT: Final = 100_000
 
@@ -123,7 +107,10 @@ class Rule(Frozen):
     every: Duration | None = Field(default=None, description="Repeat at this interval.")
     rrule: Annotated[str, Field(max_length=500)] | None = Field(
         default=None,
-        description="An RFC 5545 RRULE, such as 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'.",
+        description=(
+            "An RFC 5545 RRULE, such as 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO' (the subset "
+            "of the plan files page)."
+        ),
     )
     starting: AnchorExpression | None = Field(
         default=None, description="The first occurrence of an 'every' or 'rrule' series."
@@ -173,20 +160,19 @@ class Rule(Frozen):
         offsets = [e.offset for e in (self.at, self.starting, self.until) if e is not None]
         return (*offsets, *((self.every,) if self.every is not None else ()))
 
-    def recurrence(self, dtstart: datetime) -> RecurrenceRule:
-        """The rule's RRULE as a dateutil ``rrule`` starting at ``dtstart``.
+    def recurrence(self, dtstart: datetime, until: datetime | None = None) -> Iterable[datetime]:
+        """The rule's RRULE series from ``dtstart``, up to ``until`` (inclusive) if given.
 
         >>> from datetime import datetime
+        >>> from itertools import islice
         >>> rule = Rule(id="q", title="Quarterly", channel="call",
         ...             rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO", starting="purchase")
-        >>> rule.recurrence(datetime(2026, 1, 15)).after(datetime(2026, 1, 15))
-        datetime.datetime(2026, 4, 6, 0, 0)
+        >>> [d.date().isoformat() for d in islice(rule.recurrence(datetime(2026, 1, 15)), 2)]
+        ['2026-04-06', '2026-07-06']
         """
         if self.rrule is None:
             raise ValueError(f"rule {self.id!r} has no rrule")
-        parsed = rrulestr(self.rrule, dtstart=dtstart, forceset=False, cache=False)
-        assert isinstance(parsed, RecurrenceRule)
-        return parsed
+        return recurrence(self.rrule, dtstart, until)
 
     @model_validator(mode="after")
     def _check_timing(self) -> Rule:
@@ -223,7 +209,7 @@ class Rule(Frozen):
             )
         if self.rrule is not None:
             try:
-                self._check_rrule(self.rrule)
+                check_rrule(self.rrule)
             except PydanticCustomError as error:
                 raise model_error("rrule", error.message(), key="rrule") from None
         return self
@@ -249,79 +235,3 @@ class Rule(Frozen):
                 key="duration",
             )
         return self
-
-    @staticmethod
-    def _check_rrule(text: str) -> None:
-        parts = [part.split("=", 1)[0].strip().upper() for part in text.split(";") if part]
-        for part in parts:
-            if part in _RRULE_FORBIDDEN:
-                raise model_error(
-                    "rrule", f"an rrule here cannot have {part}: {_RRULE_FORBIDDEN[part]}"
-                )
-        if (
-            text.strip().upper().startswith(("RRULE:", "DTSTART", "EXDATE", "RDATE"))
-            or "\n" in text
-        ):
-            raise model_error(
-                "rrule",
-                "give only the rule's value, such as 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'",
-            )
-        frequency = dict(p.split("=", 1) for p in text.upper().split(";") if "=" in p).get("FREQ")
-        if frequency not in _RRULE_FREQUENCIES:
-            found = f"it has FREQ={frequency}" if frequency else "it has no FREQ"
-            raise model_error(
-                "rrule",
-                "an rrule needs FREQ=YEARLY, MONTHLY, WEEKLY or DAILY (touch points are "
-                f"never more frequent than daily in an rrule); {found}",
-            )
-        try:
-            parsed = rrulestr(text, dtstart=datetime(2000, 1, 1), forceset=False, cache=False)
-        except (ValueError, TypeError, KeyError, IndexError) as error:
-            raise model_error(
-                "rrule",
-                f"{text!r} is not a valid RFC 5545 RRULE ({error}); an example of a "
-                "valid one is 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO'",
-            ) from None
-        assert isinstance(parsed, RecurrenceRule)
-        values = {
-            key.strip(): value.strip()
-            for key, _, value in (part.upper().partition("=") for part in text.split(";"))
-        }
-        if frequency in ("DAILY", "WEEKLY"):
-            extra = sorted(
-                key for key in values if key.startswith("BY") and key not in _RRULE_FILTERS
-            )
-            problem = None
-            if extra:
-                problem = (
-                    f"a {frequency} rrule can filter only by BYMONTH and BYDAY, not {extra[0]}; "
-                    "for day-of-month or day-of-year patterns use FREQ=MONTHLY or FREQ=YEARLY"
-                )
-            elif any(ch.isdigit() for ch in values.get("BYDAY", "")):
-                problem = "BYDAY with a number (such as 1MO) needs FREQ=MONTHLY or FREQ=YEARLY"
-            elif frequency == "DAILY" and "BYDAY" in values and values.get("INTERVAL", "1") != "1":
-                problem = (
-                    "a DAILY rrule with an INTERVAL cannot also filter by BYDAY; for every n "
-                    "weeks on given weekdays use FREQ=WEEKLY;INTERVAL=n;BYDAY=..."
-                )
-            if problem is not None:
-                raise model_error("rrule", problem)
-        if frequency in ("YEARLY", "MONTHLY"):
-            # A rule that never matches (February 30th) is a mistake worth naming. Its
-            # pattern repeats within 400 years (the Gregorian cycle), a cheap search for
-            # these frequencies. Scheduling never searches past the window either way.
-            bounded = parsed.replace(until=datetime(2400, 1, 1))
-            try:
-                first = next(iter(bounded), None)
-            except (ValueError, IndexError):  # dateutil fails on BYDAY=22MO
-                raise model_error(
-                    "rrule",
-                    f"{text!r} is not a valid RFC 5545 RRULE: a number in its BY parts is "
-                    "out of range (BYDAY takes 1MO to 5MO in a month, 1MO to 53MO in a year)",
-                ) from None
-            if first is None:
-                raise model_error(
-                    "rrule",
-                    f"{text!r} never happens (no date matches it in 400 years); check its "
-                    "BYMONTH, BYMONTHDAY and BYDAY parts",
-                )
