@@ -32,6 +32,7 @@ from touchpoints import (
     plan_sync,
     schedule,
     schedule_many,
+    timeline_svg,
     to_ical,
     to_ical_by_owner,
     to_icalendar,
@@ -72,6 +73,7 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "load_ical_state": (load_ical_state, {"text": "{}"}),
     "from_ical": (from_ical, {"data": b"", "subject_ids": ["c1"]}),
     "plan_sync": (plan_sync, {"remote": [], "events": [], "plan_id": "p"}),
+    "timeline_svg": (timeline_svg, {"schedule": SCHEDULE}),
 }
 
 # Values of many types; one that happens to be valid for an argument is fine too,

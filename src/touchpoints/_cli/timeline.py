@@ -21,8 +21,7 @@ from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._core import schedule
 from touchpoints._files import load_plan
 from touchpoints._model import Plan, Rule, Subject, day_of
-from touchpoints._pictures import for_customer, html_page, timeline_svg
-from touchpoints._pictures.marks import OriginalKey
+from touchpoints._pictures import OriginalKey, for_customer, html_page, timeline_svg
 
 __all__ = ["add_audience_option", "add_timeline", "anchor_dates", "write_text"]
 

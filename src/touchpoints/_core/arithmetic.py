@@ -238,7 +238,7 @@ def check_window(start: date | None, end: date | None, as_of: date | None) -> No
     >>> check_window(date(2026, 2, 1), date(2026, 1, 1), None)
     Traceback (most recent call last):
     ...
-    touchpoints._errors.ScheduleError: the window ends (2026-01-01) before it starts (2026-02-01)
+    touchpoints.ScheduleError: the window ends (2026-01-01) before it starts (2026-02-01)
     """
     for name, bound in (("start", start), ("end", end), ("as of", as_of)):
         if bound is not None and not isinstance(bound, date):

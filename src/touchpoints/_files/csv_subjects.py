@@ -224,7 +224,7 @@ def csv_subjects(
     >>> next(subjects)
     Traceback (most recent call last):
     ...
-    touchpoints._errors.SubjectError: 1 problem with the subject in c.csv:
+    touchpoints.SubjectError: 1 problem with the subject in c.csv:
       line 3, column 2, purchase: ...
     """
     try:

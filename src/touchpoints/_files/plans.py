@@ -180,7 +180,7 @@ def parse_plan(data: Mapping[str, Any], *, source: str | None = None) -> Plan:
     ...     {"id": "a", "title": "A", "channel": "call", "evry": "1 day"}]})
     Traceback (most recent call last):
     ...
-    touchpoints._errors.PlanError: 1 problem with the plan:
+    touchpoints.PlanError: 1 problem with the plan:
       touchpoints[0].evry: unknown key 'evry'; did you mean 'every'?
     """
     return _validate_plan(Document(data), source)
@@ -215,7 +215,7 @@ def parse_plan_text(
     ...                 ' every: 0 days, starting: purchase}\\n', format="yaml", source="w.yaml")
     Traceback (most recent call last):
     ...
-    touchpoints._errors.PlanError: 1 problem with the plan in w.yaml:
+    touchpoints.PlanError: 1 problem with the plan in w.yaml:
       line 3, column 49, touchpoints[0].every: the interval must be longer than zero,
       such as '90 days'; found '0 days'
     """
@@ -271,7 +271,7 @@ def load_plan(path: str | PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> 
     >>> load_plan(folder / "plan.toml")
     Traceback (most recent call last):
     ...
-    touchpoints._errors.PlanError: 1 problem with the plan in .../plan.toml:
+    touchpoints.PlanError: 1 problem with the plan in .../plan.toml:
       line 7, column 9, touchpoints[0].every: the interval must be longer than zero,
       such as '90 days'; found '0 days'
     """

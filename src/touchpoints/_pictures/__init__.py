@@ -24,7 +24,7 @@ from touchpoints._pictures.customer import (
 )
 from touchpoints._pictures.load import Load, LoadCounter, count_load
 from touchpoints._pictures.load_chart import load_svg
-from touchpoints._pictures.marks import Lane, Mark, marks_of
+from touchpoints._pictures.marks import Lane, Mark, OriginalKey, marks_of
 from touchpoints._pictures.page import html_page
 from touchpoints._pictures.timeline import timeline_svg
 
@@ -35,6 +35,7 @@ __all__ = [
     "Load",
     "LoadCounter",
     "Mark",
+    "OriginalKey",
     "TimeAxis",
     "count_load",
     "customer_calendar_uid",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
-from touchpoints._core import Schedule
+from touchpoints._core import Schedule, require
 from touchpoints._model import Plan, day_label, day_of
 from touchpoints._pictures.axis import TimeAxis
 from touchpoints._pictures.marks import Lane, LaneBy, Mark, OriginalKey, marks_of
@@ -83,6 +83,7 @@ def timeline_svg(
     >>> "holiday: Easter Monday" in svg
     True
     """
+    require(schedule, Schedule, "schedule")
     found, marks = marks_of(schedule, lanes=lanes, originals=originals, plan=plan)
     if not found:
         found = [Lane("", "no touch points")]

@@ -147,7 +147,7 @@ def sync_caldav(
     ...             options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=timezone.utc)))
     Traceback (most recent call last):
     ...
-    touchpoints._errors.SyncScopeError: Touch point ... cannot be pushed by this sync: its
+    touchpoints.SyncScopeError: Touch point ... cannot be pushed by this sync: its
     plan is 'other', but the sync is for plan 'after-sales'. ...
     """
     try:

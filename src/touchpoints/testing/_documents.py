@@ -132,7 +132,7 @@ def plan_documents(
     >>> parse_plan_text(text, format="toml")
     Traceback (most recent call last):
       ...
-    touchpoints._errors.PlanError: 1 problem with the plan:
+    touchpoints.PlanError: 1 problem with the plan:
       line 7, column 6, touchpoints[0].at: ...
     """
     if format not in ("yaml", "json", "toml"):
