@@ -4,6 +4,11 @@ valid values."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
 __all__ = ["_hypothesis_setup_hook"]
 
 
@@ -31,10 +36,26 @@ def _hypothesis_setup_hook() -> None:
         Rule,
         Subject,
     )
-    from touchpoints.testing import business_calendars, durations, plans, rules, subjects
 
-    st.register_type_strategy(Plan, st.deferred(plans))
-    st.register_type_strategy(Subject, st.deferred(subjects))
-    st.register_type_strategy(Rule, st.deferred(rules))
-    st.register_type_strategy(Duration, st.deferred(durations))
-    st.register_type_strategy(BusinessCalendar, st.deferred(business_calendars))
+    st.register_type_strategy(Plan, _later("plans"))
+    st.register_type_strategy(Subject, _later("subjects"))
+    st.register_type_strategy(Rule, _later("rules"))
+    st.register_type_strategy(Duration, _later("durations"))
+    st.register_type_strategy(BusinessCalendar, _later("business_calendars"))
+
+
+def _later(name: str) -> SearchStrategy[Any]:
+    """The strategy ``touchpoints.testing.<name>()``, imported when first drawn from.
+
+    The hook runs while Hypothesis is being imported, perhaps by ``touchpoints.testing``
+    itself, so importing the kit here would be circular.
+    """
+    from hypothesis import strategies as st
+
+    def build() -> SearchStrategy[Any]:
+        import touchpoints.testing as kit
+
+        strategy: SearchStrategy[Any] = getattr(kit, name)()
+        return strategy
+
+    return st.deferred(build)
