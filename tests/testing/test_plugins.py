@@ -83,7 +83,7 @@ def test_the_plugin_profile_and_fixture(pytester: Any) -> None:
                 checks.verify(plan, data.draw(subjects(plan)), checks.min_spacing("7 days"))
         """
     )
-    result = pytester.runpytest_inprocess("-p", "touchpoints.testing.pytest_plugin", "-q")
+    result = pytester.runpytest_inprocess("-q")
     result.assert_outcomes(passed=2)
 
 
@@ -91,5 +91,5 @@ def test_the_plugin_profile_and_fixture(pytester: Any) -> None:
 def test_no_matching_files_is_an_empty_mapping(pytester: Any, pattern: str) -> None:
     pytester.makeini(f"[pytest]\ntouchpoints_plans = {pattern}\n")
     pytester.makepyfile("def test_none(touchpoints_plans):\n    assert touchpoints_plans == {}\n")
-    result = pytester.runpytest_inprocess("-p", "touchpoints.testing.pytest_plugin", "-q")
+    result = pytester.runpytest_inprocess("-q")
     result.assert_outcomes(passed=1)

@@ -307,6 +307,21 @@ def _bound(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _zone_key(value: date | None) -> str | None:
+    return getattr(value.tzinfo, "key", None) if isinstance(value, datetime) else None
+
+
+def _in_zone(value: date | None, data: Mapping[str, Any], key: str, what: str) -> date | None:
+    name = _optional(data, key, str, what)
+    if name is None or not isinstance(value, datetime):
+        return value
+    try:
+        zone = zone_for(name)
+    except ValueError:
+        raise JSONReadError(f"{what}: {key!r} is not a time zone: {name!r}") from None
+    return value.astimezone(zone)
+
+
 def schedule_to_json(result: Schedule) -> JSON:
     """A schedule as JSON-ready data."""
     rules = RuleTable()
@@ -316,6 +331,10 @@ def schedule_to_json(result: Schedule) -> JSON:
         "subject_id": result.subject_id,
         "start": _bound(result.start),
         "end": _bound(result.end),
+        # A bound in a zone keeps its zone: an ambiguous local time is equal only to
+        # itself in that zone, never to the same instant at a fixed offset.
+        "start_timezone": _zone_key(result.start),
+        "end_timezone": _zone_key(result.end),
         "rules": rules.rules,
         "touch_points": points,
         "omitted": [_omission_to_json(o) for o in result.omitted],
@@ -343,8 +362,8 @@ def schedule_from_json(data: object) -> Schedule:
         omitted=tuple(
             _read_omission(item, f"omission {n}") for n, item in _items(data, "omitted", what)
         ),
-        start=_read_bound(data.get("start"), "start", what),
-        end=_read_bound(data.get("end"), "end", what),
+        start=_in_zone(_read_bound(data.get("start"), "start", what), data, "start_timezone", what),
+        end=_in_zone(_read_bound(data.get("end"), "end", what), data, "end_timezone", what),
         conflicts=tuple(
             _read_conflict(item, f"conflict {n}") for n, item in _items(data, "conflicts", what)
         ),
