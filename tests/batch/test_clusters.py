@@ -53,7 +53,7 @@ def expected(plan: Plan, subjects: pd.DataFrame, ids: bool) -> list[tuple[object
 def dask_client() -> Iterator[Any]:
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
