@@ -124,7 +124,7 @@ def load_subjects(
         columns: for a CSV file, the column that holds each name: ``{"purchase":
             "purchase_date", "id": "customer_no"}`` reads the file's
             ``purchase_date`` column as the ``purchase`` anchor (see
-            :func:`~touchpoints._files.columns.load_column_map` for a file of them).
+            ``load_column_map`` for a file of them).
         unique_ids: refuse an id given twice, naming both lines; a CSV file is
             checked in about 32 bytes per subject (8-byte hashes of the ids).
         max_bytes: the largest YAML or JSON file read (CSV files stream).

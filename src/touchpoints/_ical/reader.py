@@ -41,7 +41,7 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
 
     Raises:
         CalendarReadError: the data is not iCalendar or larger than
-            :data:`MAX_FEED_BYTES`, a touchpoints component is damaged (a property
+            ``MAX_FEED_BYTES`` (256 MiB), a touchpoints component is damaged (a property
             given twice, a value that does not parse), or its subject is not among
             ``subject_ids``. No other exception leaves it.
 

@@ -136,7 +136,7 @@ class Adjustment:
         after: the day it moved to (the same day when it stayed).
         reason: why, in words: for a roll, why ``before`` was closed.
         closed: for a roll, every closed day it passed over and why each was closed,
-            in the order passed (see :meth:`OpenDays.skipped`); empty otherwise.
+            in the order passed (see ``OpenDays.skipped``); empty otherwise.
             Not compared: it follows from ``before``, ``after`` and the calendar.
 
     When the days passed over were closed for more than one reason, the text names

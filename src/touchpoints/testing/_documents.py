@@ -105,7 +105,7 @@ def plan_documents(
     """Plan files as text: a valid plan written out, or one with a single mistake.
 
     Each value is ``(text, mistake)``: the document, and None or which of
-    :data:`MISTAKES` it has. ``parse_plan_text(text, format=...)`` reads a valid one
+    ``MISTAKES`` it has. ``parse_plan_text(text, format=...)`` reads a valid one
     back as the plan it came from, and raises ``PlanError`` for every near-valid one.
 
     Args:
