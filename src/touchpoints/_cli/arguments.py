@@ -17,6 +17,7 @@ from touchpoints._model import zone_for
 __all__ = [
     "Subparsers",
     "add_command",
+    "add_subject_options",
     "add_window_options",
     "formatter",
     "parse_anchor",
@@ -60,6 +61,38 @@ def add_command(
         help="show the full traceback of an error",
     )
     return parser
+
+
+def add_subject_options(parser: argparse.ArgumentParser) -> None:
+    """The one subject a command schedules: --anchor or --subject, --timezone, --subject-id.
+
+    :func:`~touchpoints._cli.inputs.subject_from_arguments` reads them back.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_subject_options(parser)
+    >>> parser.parse_args(["--anchor", "purchase=2026-01-15"]).anchor
+    [('purchase', datetime.date(2026, 1, 15))]
+    """
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--anchor",
+        action="append",
+        type=parse_anchor,
+        metavar="NAME=DATE",
+        help="an anchor date of the subject, such as purchase=2026-01-15 (repeatable)",
+    )
+    who.add_argument(
+        "--subject",
+        metavar="FILE",
+        help="a subject file: YAML, JSON or CSV (pick one of several with --subject-id)",
+    )
+    parser.add_argument(
+        "--timezone",
+        type=parse_zone,
+        metavar="ZONE",
+        help="the subject's time zone, such as America/New_York (default: the plan's)",
+    )
+    parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
 
 
 def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:

@@ -7,9 +7,8 @@ import argparse
 from touchpoints._cli.arguments import (
     Subparsers,
     add_command,
+    add_subject_options,
     add_window_options,
-    parse_anchor,
-    parse_zone,
 )
 from touchpoints._cli.errors import EXIT_OK
 from touchpoints._cli.inputs import subject_from_arguments
@@ -46,26 +45,7 @@ def add_preview(commands: Subparsers) -> None:
         ),
     )
     parser.add_argument("plan", metavar="PLAN", help="the plan file")
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument(
-        "--anchor",
-        action="append",
-        type=parse_anchor,
-        metavar="NAME=DATE",
-        help="an anchor date of the subject, such as purchase=2026-01-15 (repeatable)",
-    )
-    who.add_argument(
-        "--subject",
-        metavar="FILE",
-        help="a subject file: YAML, JSON or CSV (pick one of several with --subject-id)",
-    )
-    parser.add_argument(
-        "--timezone",
-        type=parse_zone,
-        metavar="ZONE",
-        help="the subject's time zone, such as America/New_York (default: the plan's)",
-    )
-    parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
+    add_subject_options(parser)
     add_window_options(parser, limit="the most touch points to allow")
     parser.add_argument(
         "--format",

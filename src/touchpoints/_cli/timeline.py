@@ -11,10 +11,9 @@ from pathlib import Path
 from touchpoints._cli.arguments import (
     Subparsers,
     add_command,
+    add_subject_options,
     add_window_options,
-    parse_anchor,
     parse_day,
-    parse_zone,
 )
 from touchpoints._cli.errors import EXIT_OK, UsageError
 from touchpoints._cli.inputs import subject_from_arguments
@@ -53,26 +52,7 @@ def add_timeline(commands: Subparsers) -> None:
         ),
     )
     parser.add_argument("plan", metavar="PLAN", help="the plan file")
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument(
-        "--anchor",
-        action="append",
-        type=parse_anchor,
-        metavar="NAME=DATE",
-        help="an anchor date of the subject, such as purchase=2026-01-15 (repeatable)",
-    )
-    who.add_argument(
-        "--subject",
-        metavar="FILE",
-        help="a subject file: YAML, JSON or CSV (pick one of several with --subject-id)",
-    )
-    parser.add_argument(
-        "--timezone",
-        type=parse_zone,
-        metavar="ZONE",
-        help="the subject's time zone, such as America/New_York (default: the plan's)",
-    )
-    parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
+    add_subject_options(parser)
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="where to write: a .html or .svg file"
     )
