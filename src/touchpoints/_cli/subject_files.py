@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from touchpoints._cli.positions import RowPositions
-from touchpoints._cli.tally import IdSet
 from touchpoints._errors import Problem, SubjectError
-from touchpoints._files import load_subjects, plan_anchor_names
+from touchpoints._files import IdHashes, load_subjects, plan_anchor_names
 from touchpoints._model import Plan, Subject
 
 __all__ = ["NoFile", "file_subjects", "subject_owner"]
@@ -25,7 +24,7 @@ def file_subjects(
     """The subjects of ``path`` with the line each starts on (CSV), refusing a
     repeated id (which would give two events the same UID)."""
     names = plan_anchor_names(plan)
-    seen = IdSet()
+    seen = IdHashes()
     for number, subject in enumerate(load_subjects(path, anchors=names), 1):
         line = positions.next_line() if positions is not None else None
         if not seen.add(subject.id):

@@ -3,21 +3,20 @@ skipped, and told in one summary line.
 
 Nothing here grows with the skipped subjects: they are counted and, with
 ``--skipped FILE.csv``, streamed to that file (id, line, reason). Repeated subject ids
-are found with a table of 8-byte hashes (:class:`IdSet`), small for millions.
+are found by the subject files' own table of 8-byte hashes
+(:class:`~touchpoints._files.unique_ids.IdHashes`), small for millions.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-from array import array
 from typing import BinaryIO, Final
 
 from touchpoints._cli.errors import PROG, printable
 from touchpoints._errors import MissingAnchorError, ScheduleError
 
-__all__ = ["IdSet", "Tally", "plural"]
+__all__ = ["Tally", "plural"]
 
 _MISSING_KINDS: Final = 100  # different missing anchors remembered, at most
 
@@ -29,60 +28,6 @@ def plural(count: int, noun: str) -> str:
     ('1 subject', '1,000 events')
     """
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-class IdSet:
-    """A set of texts kept as 8-byte hashes in one flat table (open addressing).
-
-    :meth:`add` says whether the hash was new; a repeat is then confirmed by the
-    caller (two texts share a hash about once in 10^19 pairs).
-
-    >>> ids = IdSet()
-    >>> ids.add("c1"), ids.add("c2"), ids.add("c1")
-    (True, True, False)
-    >>> len(ids)
-    2
-    """
-
-    def __init__(self) -> None:
-        self._table = array("Q", bytes(8 * 1024))
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
-
-    @staticmethod
-    def _hash(text: str) -> int:
-        value = int.from_bytes(
-            hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        )
-        return value or 1  # 0 marks an empty slot
-
-    def add(self, text: str) -> bool:
-        if 2 * (self._count + 1) > len(self._table):
-            self._grow()
-        return self._insert(self._table, self._hash(text))
-
-    def _insert(self, table: array[int], value: int) -> bool:
-        mask = len(table) - 1
-        slot = value & mask
-        while True:
-            found = table[slot]
-            if found == 0:
-                table[slot] = value
-                if table is self._table:
-                    self._count += 1
-                return True
-            if found == value:
-                return False
-            slot = (slot + 1) & mask
-
-    def _grow(self) -> None:
-        old = self._table
-        self._table = array("Q", bytes(16 * len(old)))
-        for value in old:
-            if value:
-                self._insert(self._table, value)
 
 
 class Tally:
