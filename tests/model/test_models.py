@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests.plans import AFTER_SALES
 
 from touchpoints import Plan, PlanError, Subject, TouchpointsError, parse_plan
 
@@ -20,42 +21,9 @@ def plan_data(*rules: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {"plan": "p", "touchpoints": list(rules) or [rule(at="purchase")], **fields}
 
 
-EXAMPLE = {
-    "plan": "after-sales-standard",
-    "version": 3,
-    "name": "After-sales standard plan",
-    "timezone": "Europe/Berlin",
-    "contact_time": "10:00",
-    "anchors": {"renewal": "purchase + 3 years"},
-    "touchpoints": [
-        {
-            "id": "check-up",
-            "title": "Two-week check-up call",
-            "channel": "call",
-            "at": "purchase + 2 weeks",
-        },
-        {
-            "id": "service",
-            "title": "Preventive service visit",
-            "channel": "visit",
-            "every": "90 days",
-            "starting": "purchase + 90 days",
-            "until": "renewal",
-        },
-        {
-            "id": "renewal-reminder",
-            "title": "Renewal is coming up",
-            "channel": "email",
-            "at": "renewal - 60 days",
-        },
-        {"id": "renewal", "title": "Renewal meeting", "channel": "meeting", "at": "renewal"},
-    ],
-}
-
-
 class TestValidPlans:
     def test_the_example_plan_validates_as_written(self) -> None:
-        plan = Plan.model_validate(EXAMPLE)
+        plan = Plan.model_validate(AFTER_SALES)
         assert (plan.id, plan.version, plan.timezone) == (
             "after-sales-standard",
             3,
@@ -79,7 +47,7 @@ class TestValidPlans:
         assert (only.priority, only.tags, only.optional, only.description) == (5, (), False, None)
 
     def test_plans_are_frozen(self) -> None:
-        plan = Plan.model_validate(EXAMPLE)
+        plan = Plan.model_validate(AFTER_SALES)
         with pytest.raises(ValidationError, match="frozen"):
             plan.version = 4  # type: ignore[misc]
 
