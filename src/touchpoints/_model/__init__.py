@@ -38,10 +38,12 @@ from touchpoints._model.business import (
     MAX_ROLL_DAYS,
     Adjustment,
     BusinessCalendar,
+    MergedCalendar,
     OpenDays,
     Roll,
     Weekdays,
     day_label,
+    merge_calendars,
 )
 from touchpoints._model.conditions import AttributeTest, Condition, failed_condition
 from touchpoints._model.fatigue import Cap, Fatigue
@@ -89,6 +91,7 @@ __all__ = [
     "Fatigue",
     "Frozen",
     "HistoryEvent",
+    "MergedCalendar",
     "Missed",
     "OpenDays",
     "Plan",
@@ -109,6 +112,7 @@ __all__ = [
     "day_start",
     "failed_condition",
     "localize",
+    "merge_calendars",
     "model_error",
     "to_local_date",
     "to_wall",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal, NamedTuple
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -28,11 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Adjustment",
     "BusinessCalendar",
+    "MergedCalendar",
     "OpenDays",
     "Roll",
     "Weekday",
     "Weekdays",
     "day_label",
+    "merge_calendars",
 ]
 
 Roll = Literal[
@@ -187,6 +189,43 @@ def day_label(day: date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day.isoformat()}"
 
 
+class MergedCalendar(NamedTuple):
+    """Business calendars merged into one setting of each kind."""
+
+    workdays: tuple[Weekday, ...]
+    region: str | None
+    closed: frozenset[date]
+    roll: Roll
+
+
+def merge_calendars(layers: Iterable[BusinessCalendar | None]) -> MergedCalendar:
+    """Merge calendars, most specific first: the first setting given wins, and closed
+    dates add up (without any, Monday to Friday and the ``following`` roll).
+
+    >>> merged = merge_calendars(
+    ...     [BusinessCalendar(roll="preceding"), None, BusinessCalendar(holidays="DE")])
+    >>> merged.roll, merged.region, merged.workdays
+    ('preceding', 'DE', ('mon', 'tue', 'wed', 'thu', 'fri'))
+    """
+    workdays: Sequence[Weekday] | None = None
+    region: str | None = None
+    roll: Roll | None = None
+    closed: set[date] = set()
+    for layer in layers:
+        if layer is None:
+            continue
+        workdays = workdays if workdays is not None else layer.workdays
+        region = region if region is not None else layer.holidays
+        roll = roll if roll is not None else layer.roll
+        closed.update(layer.closed)
+    return MergedCalendar(
+        tuple(workdays) if workdays is not None else WEEKDAYS[:5],
+        region,
+        frozenset(closed),
+        roll or "following",
+    )
+
+
 class OpenDays:
     """A resolved business calendar: answers "is this day open?" and rolls days.
 
@@ -221,24 +260,13 @@ class OpenDays:
 
     @classmethod
     def resolve(cls, layers: Iterable[BusinessCalendar | None]) -> OpenDays:
-        """Merge calendars, most specific first: the first setting given wins, and
-        closed dates add up."""
-        workdays: Sequence[Weekday] | None = None
-        region: str | None = None
-        roll: Roll | None = None
-        closed: set[date] = set()
-        for layer in layers:
-            if layer is None:
-                continue
-            workdays = workdays if workdays is not None else layer.workdays
-            region = region if region is not None else layer.holidays
-            roll = roll if roll is not None else layer.roll
-            closed.update(layer.closed)
+        """Merge calendars, most specific first (see :func:`merge_calendars`)."""
+        merged = merge_calendars(layers)
         return cls(
-            workdays=workdays if workdays is not None else WEEKDAYS[:5],
-            holidays=region,
-            closed=closed,
-            roll=roll or "following",
+            workdays=merged.workdays,
+            holidays=merged.region,
+            closed=merged.closed,
+            roll=merged.roll,
         )
 
     def with_weekdays(self, weekdays: Sequence[Weekday] | None) -> OpenDays:

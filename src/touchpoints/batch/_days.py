@@ -19,13 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpoints import BusinessCalendar
+from touchpoints._model import WEEKDAYS, merge_calendars
 
 __all__ = ["Closed", "add_months", "resolve"]
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_ROLL_DAYS: Final = 31
 """How far a roll looks each way for an open day (as the engine does)."""
 
@@ -87,27 +87,14 @@ class Closed:
 
 
 def resolve(layers: Sequence[BusinessCalendar | None]) -> Closed:
-    """Merge calendars, most specific first: the first setting given wins, and
-    closed dates add up (without any, Monday to Friday and the ``following`` roll).
+    """Merge calendars as the engine does (:func:`~touchpoints._model.merge_calendars`).
 
     >>> resolve([BusinessCalendar(roll="preceding"), BusinessCalendar(holidays="DE")]).roll
     'preceding'
     """
-    workdays: Sequence[str] | None = None
-    region: str | None = None
-    roll: str | None = None
-    closed: set[date] = set()
-    for layer in layers:
-        if layer is None:
-            continue
-        workdays = workdays if workdays is not None else layer.workdays
-        region = region if region is not None else layer.holidays
-        roll = roll if roll is not None else layer.roll
-        closed.update(layer.closed)
-    if workdays is None:
-        workdays = WEEKDAYS[:5]
-    mask = tuple(day in workdays for day in WEEKDAYS)
-    return Closed(mask, frozenset(closed), region, roll or "following")
+    merged = merge_calendars(layers)
+    mask = tuple(day in merged.workdays for day in WEEKDAYS)
+    return Closed(mask, merged.closed, merged.region, merged.roll)
 
 
 def span(days: Int64s, reach: int) -> tuple[int, int]:
