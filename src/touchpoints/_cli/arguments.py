@@ -7,9 +7,10 @@ that says how to write it, so that argparse reports a usage error (exit code 2).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 from touchpoints._core import DEFAULT_LIMIT
 from touchpoints._model import zone_for
@@ -126,17 +127,29 @@ def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
 
 
 def parse_day(text: str) -> date:
-    """A date written as YYYY-MM-DD.
+    """A date written as YYYY-MM-DD, and only so, as in subject files: digits without
+    dashes (``20260115``) and week dates are refused, never read as some day.
 
     >>> parse_day(" 2026-01-15")
     datetime.date(2026, 1, 15)
+    >>> parse_day("20260115")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '20260115' is not a date; write it as YYYY-MM-DD, such as 2026-01-15
     """
+    value = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if _DAY.fullmatch(value) is None:
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD, such as 2026-01-15"
         ) from None
+
+
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_STAMP: Final = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
 
 def parse_anchor(text: str) -> tuple[str, date]:
@@ -182,13 +195,13 @@ def parse_positive(text: str) -> int:
 
 
 def parse_stamp(text: str) -> datetime:
-    """A date and time with a zone (an offset or ``Z``).
+    """A date and time with a zone (an offset or ``Z``), written with dashes and colons.
 
     >>> parse_stamp("2026-01-01T09:00:00Z")
     datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.timezone.utc)
     """
     try:
-        value = datetime.fromisoformat(text.strip())
+        value = datetime.fromisoformat(text.strip()) if _STAMP.match(text.strip()) else None
     except ValueError:
         value = None
     if value is None or (type(value) is datetime and value.utcoffset() is None):
