@@ -41,7 +41,6 @@ class TestFormatTable:
         assert format_table([]) == "(no touch points in the window)"
 
 
-
 class TestErrorText:
     """An error's head counts every problem found, also those beyond the listed bound."""
 
@@ -57,7 +56,9 @@ class TestErrorText:
         subjects = tmp_path / "crm.csv"
         rows = "".join(f"c{n},soon\n" for n in range(60))
         subjects.write_text("id,purchase\n" + rows, encoding="utf-8")
-        code = main(["export", str(plan), "--subjects", str(subjects), "-o", str(tmp_path / "o.ics")])
+        code = main(
+            ["export", str(plan), "--subjects", str(subjects), "-o", str(tmp_path / "o.ics")]
+        )
         err = capsys.readouterr().err
         assert code == 1
         lines = err.splitlines()
