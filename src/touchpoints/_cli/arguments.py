@@ -13,15 +13,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final, TypeAlias
 
 from touchpoints._core import DEFAULT_LIMIT
+from touchpoints._files import parse_column
 from touchpoints._model import zone_for
 
 __all__ = [
     "Subparsers",
+    "add_column_options",
     "add_command",
     "add_subject_options",
     "add_window_options",
     "formatter",
     "parse_anchor",
+    "parse_column_option",
     "parse_day",
     "parse_minutes",
     "parse_positive",
@@ -65,7 +68,8 @@ def add_command(
 
 
 def add_subject_options(parser: argparse.ArgumentParser) -> None:
-    """The one subject a command schedules: --anchor or --subject, --timezone, --subject-id.
+    """The one subject a command schedules: --anchor or --subject, --timezone, --subject-id,
+    and the column mapping of a CSV subject file.
 
     :func:`~touchpoints._cli.inputs.subject_from_arguments` reads them back.
 
@@ -94,6 +98,34 @@ def add_subject_options(parser: argparse.ArgumentParser) -> None:
         help="the subject's time zone, such as America/New_York (default: the plan's)",
     )
     parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
+    add_column_options(parser)
+
+
+def add_column_options(parser: argparse.ArgumentParser) -> None:
+    """--column NAME=COLUMN (repeatable) and --columns FILE: which column of a CSV
+    subject file holds the id, the time zone, an anchor or an attribute.
+
+    :func:`~touchpoints._cli.inputs.column_map` reads them back.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_column_options(parser)
+    >>> parser.parse_args(["--column", "purchase=purchase_date", "--column", "id=no"]).column
+    [('purchase', 'purchase_date'), ('id', 'no')]
+    """
+    parser.add_argument(
+        "--column",
+        action="append",
+        type=parse_column_option,
+        metavar="NAME=COLUMN",
+        help="read the CSV column COLUMN as NAME (id, timezone, an anchor or an attribute), "
+        "such as purchase=purchase_date (repeatable)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="FILE",
+        help="a file of such mappings, one 'NAME = COLUMN' a line ('#' starts a comment); "
+        "--column overrides it",
+    )
 
 
 def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
@@ -164,6 +196,18 @@ def parse_anchor(text: str) -> tuple[str, date]:
             f"write an anchor as NAME=YYYY-MM-DD, such as purchase=2026-01-15, not {text!r}"
         )
     return name.strip(), parse_day(value)
+
+
+def parse_column_option(text: str) -> tuple[str, str]:
+    """A column mapping written as NAME=COLUMN.
+
+    >>> parse_column_option("id=customer_no")
+    ('id', 'customer_no')
+    """
+    try:
+        return parse_column(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parse_zone(text: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from touchpoints._cli.arguments import (
     Subparsers,
+    add_column_options,
     add_command,
     add_window_options,
     parse_day,
@@ -24,7 +25,7 @@ from touchpoints._cli.arguments import (
     parse_stamp,
 )
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text, printable
-from touchpoints._cli.inputs import subject_from_arguments
+from touchpoints._cli.inputs import column_map, subject_from_arguments
 from touchpoints._cli.outputs import check_output, check_output_directory, open_output
 from touchpoints._cli.positions import RowPositions, csv_header
 from touchpoints._cli.progress import terminal_progress
@@ -93,6 +94,8 @@ def add_export(commands: Subparsers) -> None:
             "  touchpoints export plan.yaml --subjects customers.csv -o team.ics --alarm 15\n"
             "  touchpoints export plan.yaml --subjects customers.csv -o team.ics \\\n"
             "      --summary '{title}: {name}' --skipped skipped.csv\n"
+            "  touchpoints export plan.yaml --subjects crm.csv -o team.ics \\\n"
+            "      --column id=customer_no --column purchase=purchase_date\n"
             "  touchpoints export plan.yaml --subjects customers.csv --by-owner -o feeds/"
         ),
     )
@@ -105,6 +108,7 @@ def add_export(commands: Subparsers) -> None:
         "--subjects", metavar="FILE", help="a CSV, YAML or JSON file of subjects to export"
     )
     parser.add_argument("--subject-id", metavar="ID", help="with --subject: which subject")
+    add_column_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -247,6 +251,7 @@ def _read_state(path: str | None) -> Mapping[str, Revision] | None:
 
 def _export(args: argparse.Namespace) -> int:
     _check_arguments(args)
+    columns = column_map(args, args.subjects if args.subjects is not None else args.subject)
     plan = load_plan(args.plan)
     stamp = export_stamp(args)
     start, window = export_window(args, plan, stamp)
@@ -312,7 +317,7 @@ def _export(args: argparse.Namespace) -> int:
                 one = subject_from_arguments(plan, args)
                 subjects: Iterable[tuple[Subject, int | None]] = [(one, None)]
             else:
-                subjects = file_subjects(args.subjects, plan, positions)
+                subjects = file_subjects(args.subjects, plan, positions, columns)
             touch_points = scheduled(subjects)
             if args.by_owner:
                 count = _write_by_owner(args, options, list(touch_points), owners, tally)

@@ -7,6 +7,7 @@ line each starts on, at most :data:`MAX_REPORTED` of them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from touchpoints._cli.positions import RowPositions
@@ -38,8 +39,9 @@ class SubjectCheck:
             self.more += 1
 
 
-def check_subjects(plan: Plan, path: str) -> SubjectCheck:
-    """Read and schedule every subject of ``path``; what could not be, by line.
+def check_subjects(plan: Plan, path: str, columns: Mapping[str, str] | None = None) -> SubjectCheck:
+    """Read and schedule every subject of ``path`` (its CSV columns mapped by
+    ``columns``); what could not be, by line.
 
     >>> import pathlib, tempfile
     >>> from touchpoints import Plan
@@ -55,7 +57,7 @@ def check_subjects(plan: Plan, path: str) -> SubjectCheck:
     is_csv = path.lower().endswith(".csv")
     with RowPositions(path) if is_csv else NoFile() as positions:
         try:
-            for subject, line in file_subjects(path, plan, positions):
+            for subject, line in file_subjects(path, plan, positions, columns):
                 found.checked += 1
                 try:
                     schedule(plan, subject)
