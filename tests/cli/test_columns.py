@@ -207,3 +207,31 @@ class TestRefused:
         )  # fmt: skip
         assert code == 1
         assert f"{files / 'crm.columns'}:2: 'purchase' is not NAME=COLUMN" in err
+
+
+class TestHints:
+    def test_nothing_scheduled_suggests_the_mapping(self, capsys, files):
+        (files / "crm.csv").write_text("id,purchase_date\nc1,2026-01-15\n", encoding="utf-8")
+        code, _, err = run(
+            capsys, "export", files / "plan.json", "--subjects", files / "crm.csv",
+            *WINDOW, "-o", files / "team.ics",
+        )  # fmt: skip
+        assert code == 1
+        assert err.splitlines()[-1] == (
+            "touchpoints: error: no subject has a 'purchase' date; the file's columns are: "
+            "id, purchase_date (to read one as 'purchase', give --column "
+            "purchase=purchase_date); nothing was written"
+        )
+
+    def test_no_close_column_no_guess(self, capsys, files):
+        (files / "crm.csv").write_text("id,bought\nc1,2026-01-15\n", encoding="utf-8")
+        code, _, err = run(
+            capsys, "export", files / "plan.json", "--subjects", files / "crm.csv",
+            *WINDOW, "-o", files / "team.ics",
+        )  # fmt: skip
+        assert code == 1
+        assert err.splitlines()[-1] == (
+            "touchpoints: error: no subject has a 'purchase' date; the file's columns are: "
+            "id, bought (to read one as 'purchase', give --column purchase=COLUMN); "
+            "nothing was written"
+        )
