@@ -108,6 +108,19 @@ class TestValidateSubjects:
         assert "4 subjects checked, 2 cannot be scheduled" in err
         assert list(tmp_path.glob("*.ics")) == []
 
+    def test_rows_that_cannot_be_read_are_not_called_unschedulable(self, capsys, plan, tmp_path):
+        subjects = tmp_path / "s.csv"
+        subjects.write_text("id,purchase\nc1,2026-01-15\nc2,soon\nlead,\n", encoding="utf-8")
+        code, _out, err = run(capsys, "validate", plan, "--subjects", subjects)
+        assert code == 1
+        assert f"{subjects}:3:2: purchase: " in err
+        assert f"{subjects}:4: subject 'lead': " in err
+        # c1 and lead are read and scheduled (lead fails); c2's date cannot be read.
+        assert (
+            f"{subjects}: 2 subjects checked, 1 cannot be scheduled; 1 problem reading the file"
+            in err
+        )
+
     def test_the_report_is_bounded(self, capsys, plan, tmp_path):
         subjects = tmp_path / "s.csv"
         subjects.write_text(

@@ -279,7 +279,9 @@ def _export(args: argparse.Namespace) -> int:
         removed="cancel" if args.cancel_removed else "drop",
     )
     noun = "to-do" if args.todo else "event"
-    positions = RowPositions(args.subjects) if is_csv and os.path.isfile(args.subjects) else None
+    positions = None
+    if is_csv and os.path.isfile(args.subjects):
+        positions = RowPositions(args.subjects, (columns or {}).get("id", "id"))
     fraction = positions.fraction if positions is not None else None
     with (
         terminal_progress(sys.stderr, label="subjects", fraction=fraction) as progress,

@@ -141,9 +141,14 @@ def _validate_subjects(
         if found.more:
             print(f"{path}: ... and {found.more:,} more", file=sys.stderr)
         if found.failed:
+            unreadable = (
+                f"; {plural(found.unreadable, 'problem')} reading the file"
+                if found.unreadable
+                else ""
+            )
             print(
                 f"{path}: {plural(found.checked, 'subject')} checked, "
-                f"{found.failed:,} cannot be scheduled",
+                f"{found.unscheduled:,} cannot be scheduled{unreadable}",
                 file=sys.stderr,
             )
         else:

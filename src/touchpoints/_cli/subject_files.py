@@ -30,7 +30,7 @@ def file_subjects(
     names = plan_anchor_names(plan)
     seen = IdHashes()
     for number, subject in enumerate(load_subjects(path, anchors=names, columns=columns), 1):
-        line = positions.next_line() if positions is not None else None
+        line = positions.next_line(subject.id) if positions is not None else None
         if not seen.add(subject.id):
             first = _first_place(path, names, columns, subject.id, number, positions)
             if first is not None:  # not two ids that share a hash
@@ -59,12 +59,13 @@ def _first_place(
     lines: RowPositions | None,
 ) -> str | None:
     """Where ``subject_id`` first appears in ``path`` before subject ``before``."""
-    with RowPositions(path) if lines is not None else NoFile() as positions:
+    id_column = (columns or {}).get("id", "id")
+    with RowPositions(path, id_column) if lines is not None else NoFile() as positions:
         subjects = load_subjects(path, anchors=names, columns=columns)
         for number, subject in enumerate(subjects, 1):
             if number >= before:
                 return None
-            line = positions.next_line() if positions is not None else None
+            line = positions.next_line(subject.id) if positions is not None else None
             if subject.id == subject_id:
                 return f"line {line}" if line is not None else f"subject {number}"
     return None  # pragma: no cover - the file changed while it was read
