@@ -235,3 +235,16 @@ class TestHints:
             "id, bought (to read one as 'purchase', give --column purchase=COLUMN); "
             "nothing was written"
         )
+
+    def test_a_repeated_id_in_a_mapped_column_names_both_lines(self, capsys, files):
+        (files / "crm.csv").write_text(
+            "customer_no,purchase_date\nK-1,2026-01-15\nK-2,soon\nK-1,2026-02-01\n",
+            encoding="utf-8",
+        )
+        code, _, err = run(
+            capsys, "export", files / "plan.json", "--subjects", files / "crm.csv",
+            *MAPPING, *WINDOW, "-o", files / "team.ics",
+        )  # fmt: skip
+        assert code == 1
+        # K-2's row cannot be read; the lines after it still count from the file.
+        assert "the subject id 'K-1' is given twice, on line 2 and on line 4" in err
