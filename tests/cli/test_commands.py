@@ -288,6 +288,70 @@ class TestPreview:
         assert "ends (2026-01-01) before it starts (2027-01-01)" in err
 
 
+class TestDatesOnTheCommandLine:
+    """Every date option demands YYYY-MM-DD, as subject files do: '20260115' (digits
+    without dashes, which Python's date.fromisoformat would read) and week dates are
+    refused, never read as another day."""
+
+    @pytest.mark.parametrize(
+        ("command", "arguments", "value"),
+        [
+            ("preview", ["--anchor", "purchase=20260115"], "20260115"),
+            ("preview", ["--anchor", "purchase=2026-W03-4"], "2026-W03-4"),
+            ("preview", ["--anchor", "purchase=2026-01-15", "--start", "20260201"], "20260201"),
+            ("preview", ["--anchor", "purchase=2026-01-15", "--end", "2027-001"], "2027-001"),
+            (
+                "timeline",
+                ["--anchor", "purchase=2026-01-15", "-o", "t.svg", "--today", "20260301"],
+                "20260301",
+            ),
+            ("export", ["--anchor", "purchase=2026-01-15"], None),
+        ],
+    )
+    def test_digits_without_dashes_are_refused(self, capsys, plan_file, command, arguments, value):
+        if value is None:  # export takes no --anchor: its dates are --today, --start, --end
+            for option in ("--today", "--start", "--end"):
+                code, out, err = run(
+                    capsys,
+                    "export",
+                    plan_file,
+                    "--subject",
+                    "s.csv",
+                    "-o",
+                    "o.ics",
+                    option,
+                    "20260115",
+                )
+                assert code == EXIT_USAGE
+                assert f"argument {option}: '20260115' is not a date; write it as " in err
+                assert "YYYY-MM-DD, such as 2026-01-15" in err
+            return
+        code, out, err = run(capsys, command, plan_file, *arguments)
+        assert code == EXIT_USAGE
+        assert out == ""
+        assert f"'{value}' is not a date; write it as YYYY-MM-DD, such as 2026-01-15" in err
+
+    def test_an_export_time_needs_dashes_and_colons_too(self, capsys, plan_file):
+        code, _, err = run(
+            capsys,
+            "export",
+            plan_file,
+            "--subject",
+            "s.csv",
+            "-o",
+            "o.ics",
+            "--stamp",
+            "20260101T090000Z",
+        )
+        assert code == EXIT_USAGE
+        assert "'20260101T090000Z' is not a date and time with a zone" in err
+
+    def test_a_good_date_with_spaces_around_it_is_read(self, capsys, plan_file):
+        code, out, _ = run(capsys, "preview", plan_file, "--anchor", "purchase= 2026-01-15 ")
+        assert code == EXIT_OK
+        assert "2026-01-29" in out  # the check-up call, two weeks after the purchase
+
+
 class TestErrors:
     def test_a_missing_file_is_one_line(self, capsys, tmp_path):
         code, out, err = run(capsys, "explain", tmp_path / "nope.json")

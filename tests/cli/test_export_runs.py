@@ -163,6 +163,44 @@ class TestDuplicates:
         assert not out.exists()
 
 
+class TestOneCall:
+    """The export schedules through the public schedule_many(..., on_error=...), so
+    subjects share its per-call cache; skipping and reporting stay as they were."""
+
+    @pytest.fixture
+    def calls(self, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+        from touchpoints import schedule_many
+        from touchpoints._cli import export as export_command
+
+        seen: list[dict[str, Any]] = []
+
+        def spy(plan: Any, subjects: Any, **options: Any) -> Any:
+            seen.append(options)
+            return schedule_many(plan, subjects, **options)
+
+        monkeypatch.setattr(export_command, "schedule_many", spy)
+        return seen
+
+    def test_many_subjects_one_call_that_skips_and_reports(self, capsys, files, calls):
+        out = files / "c.ics"
+        code, err = export(capsys, files, "-o", out, *STAMP, "--all")
+        assert code == 0
+        assert len(calls) == 1
+        assert callable(calls[0]["on_error"])
+        assert "touchpoints: skipped: Subject 'lead' has no 'purchase' date" in err
+        assert starts(out) == [
+            "2026-01-29", "2026-02-14", "2026-03-16", "2026-04-15", "2026-05-15"
+        ]  # fmt: skip
+
+    def test_strict_stops_at_the_first(self, capsys, files, calls):
+        out = files / "c.ics"
+        code, err = export(capsys, files, "-o", out, *STAMP, "--strict")
+        assert code == 1
+        assert calls[0]["on_error"] is None
+        assert "'lead' has no 'purchase' date" in err
+        assert not out.exists()
+
+
 class TestOutputs:
     def test_a_directory_is_refused_before_any_work(self, capsys, files, monkeypatch):
         (files / "feeds").mkdir()

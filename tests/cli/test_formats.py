@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from touchpoints import Plan, Schedule, Subject, schedule
 from touchpoints._cli import main
 
 
@@ -35,16 +37,26 @@ def plan(tmp_path: Path) -> Path:
 
 
 class TestPreviewFormats:
-    def test_json(self, capsys, plan):
+    def test_json_is_the_public_schedule_form(self, capsys, plan):
         code, out, _ = run(
             capsys, "preview", plan, "--anchor", "purchase=2026-01-15", "--format", "json"
         )
         assert code == 0
         data = json.loads(out)
-        assert data["subject"] == "example"
-        assert [(tp["rule"], tp["due"]) for tp in data["touch_points"]] == [("call", "2026-01-29")]
-        assert data["left_out"]
-        assert "renewal" in data["left_out"][0]
+        assert (data["plan_id"], data["subject_id"]) == ("p", "example")
+        # purchase 2026-01-15 + 2 weeks = Thursday 2026-01-29; 'mail' needs a renewal.
+        [tp] = data["touch_points"]
+        assert (tp["rule_id"], tp["due"]) == ("call", "2026-01-29")
+        assert data["rules"][tp["rule"]]["title"] == '=HYPERLINK("x")'
+        assert [(o["rule_id"], o["anchor"]) for o in data["omitted"]] == [("mail", "renewal")]
+        assert "renewal" in data["omitted"][0]["text"]
+        # The one shape scripts read: what Schedule.from_json takes back, equal to
+        # the schedule the API gives for the same subject.
+        expected = schedule(
+            Plan.model_validate(PLAN),
+            Subject(id="example", anchors={"purchase": date(2026, 1, 15)}),
+        )
+        assert Schedule.from_json(data) == expected
 
     def test_csv_is_formula_safe(self, capsys, plan):
         code, out, _ = run(
@@ -95,6 +107,19 @@ class TestValidateSubjects:
         assert f"{subjects}:4: subject 'c3': " in err
         assert "4 subjects checked, 2 cannot be scheduled" in err
         assert list(tmp_path.glob("*.ics")) == []
+
+    def test_rows_that_cannot_be_read_are_not_called_unschedulable(self, capsys, plan, tmp_path):
+        subjects = tmp_path / "s.csv"
+        subjects.write_text("id,purchase\nc1,2026-01-15\nc2,soon\nlead,\n", encoding="utf-8")
+        code, _out, err = run(capsys, "validate", plan, "--subjects", subjects)
+        assert code == 1
+        assert f"{subjects}:3:2: purchase: " in err
+        assert f"{subjects}:4: subject 'lead': " in err
+        # c1 and lead are read and scheduled (lead fails); c2's date cannot be read.
+        assert (
+            f"{subjects}: 2 subjects checked, 1 cannot be scheduled; 1 problem reading the file"
+            in err
+        )
 
     def test_the_report_is_bounded(self, capsys, plan, tmp_path):
         subjects = tmp_path / "s.csv"

@@ -39,3 +39,35 @@ class TestFormatProblems:
 class TestFormatTable:
     def test_no_touch_points(self):
         assert format_table([]) == "(no touch points in the window)"
+
+
+class TestErrorText:
+    """An error's head counts every problem found, also those beyond the listed bound."""
+
+    def test_problems_beyond_the_bound_are_counted_and_said(self, capsys, tmp_path):
+        from touchpoints._cli import main
+
+        plan = tmp_path / "plan.json"
+        plan.write_text(
+            '{"plan": "p", "touchpoints": [{"id": "a", "title": "A", "channel": "call", '
+            '"at": "purchase"}]}',
+            encoding="utf-8",
+        )
+        subjects = tmp_path / "crm.csv"
+        rows = "".join(f"c{n},soon\n" for n in range(60))
+        subjects.write_text("id,purchase\n" + rows, encoding="utf-8")
+        code = main(
+            ["export", str(plan), "--subjects", str(subjects), "-o", str(tmp_path / "o.ics")]
+        )
+        err = capsys.readouterr().err
+        assert code == 1
+        lines = err.splitlines()
+        # 60 bad rows: 50 listed (the report's bound), 10 more counted.
+        head = next(line for line in lines if line.startswith("touchpoints: error:"))
+        assert head == (
+            f"touchpoints: error: 60 problems with the subject in {subjects} "
+            "(the first 50 are listed):"
+        )
+        listed = [line for line in lines if line.startswith(f"{subjects}:")]
+        assert len(listed) == 50
+        assert lines[-1] == "  ... and 10 more"

@@ -10,8 +10,8 @@ text and prints it. The modules, one job each:
   layout, the window options).
 - :mod:`~touchpoints._cli.inputs`: the subject a command schedules, from its arguments.
 - :mod:`~touchpoints._cli.table` and :mod:`~touchpoints._cli.progress`: what the
-  commands show on the terminal; :mod:`~touchpoints._cli.rows` (schedules as JSON
-  and CSV) and :mod:`~touchpoints._cli.diagnostics` (problems as text, JSON and
+  commands show on the terminal; :mod:`~touchpoints._cli.rows` (schedules as
+  formula-safe CSV) and :mod:`~touchpoints._cli.diagnostics` (problems as text, JSON and
   GitHub annotations): what they print for scripts.
 - :mod:`~touchpoints._cli.outputs`: files replaced atomically, pipes and devices
   written as streams; :mod:`~touchpoints._cli.window`: the export date and window.

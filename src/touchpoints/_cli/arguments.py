@@ -7,20 +7,24 @@ that says how to write it, so that argparse reports a usage error (exit code 2).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 from touchpoints._core import DEFAULT_LIMIT
+from touchpoints._files import parse_column
 from touchpoints._model import zone_for
 
 __all__ = [
     "Subparsers",
+    "add_column_options",
     "add_command",
     "add_subject_options",
     "add_window_options",
     "formatter",
     "parse_anchor",
+    "parse_column_option",
     "parse_day",
     "parse_minutes",
     "parse_positive",
@@ -64,7 +68,8 @@ def add_command(
 
 
 def add_subject_options(parser: argparse.ArgumentParser) -> None:
-    """The one subject a command schedules: --anchor or --subject, --timezone, --subject-id.
+    """The one subject a command schedules: --anchor or --subject, --timezone, --subject-id,
+    and the column mapping of a CSV subject file.
 
     :func:`~touchpoints._cli.inputs.subject_from_arguments` reads them back.
 
@@ -93,6 +98,34 @@ def add_subject_options(parser: argparse.ArgumentParser) -> None:
         help="the subject's time zone, such as America/New_York (default: the plan's)",
     )
     parser.add_argument("--subject-id", metavar="ID", help="the subject's id (default: example)")
+    add_column_options(parser)
+
+
+def add_column_options(parser: argparse.ArgumentParser) -> None:
+    """--column NAME=COLUMN (repeatable) and --columns FILE: which column of a CSV
+    subject file holds the id, the time zone, an anchor or an attribute.
+
+    :func:`~touchpoints._cli.inputs.column_map` reads them back.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_column_options(parser)
+    >>> parser.parse_args(["--column", "purchase=purchase_date", "--column", "id=no"]).column
+    [('purchase', 'purchase_date'), ('id', 'no')]
+    """
+    parser.add_argument(
+        "--column",
+        action="append",
+        type=parse_column_option,
+        metavar="NAME=COLUMN",
+        help="read the CSV column COLUMN as NAME (id, timezone, an anchor or an attribute), "
+        "such as purchase=purchase_date (repeatable)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="FILE",
+        help="a file of such mappings, one 'NAME = COLUMN' a line ('#' starts a comment); "
+        "--column overrides it",
+    )
 
 
 def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
@@ -126,17 +159,29 @@ def add_window_options(parser: argparse.ArgumentParser, *, limit: str) -> None:
 
 
 def parse_day(text: str) -> date:
-    """A date written as YYYY-MM-DD.
+    """A date written as YYYY-MM-DD, and only so, as in subject files: digits without
+    dashes (``20260115``) and week dates are refused, never read as some day.
 
     >>> parse_day(" 2026-01-15")
     datetime.date(2026, 1, 15)
+    >>> parse_day("20260115")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '20260115' is not a date; write it as YYYY-MM-DD, such as 2026-01-15
     """
+    value = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if _DAY.fullmatch(value) is None:
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD, such as 2026-01-15"
         ) from None
+
+
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_STAMP: Final = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
 
 def parse_anchor(text: str) -> tuple[str, date]:
@@ -151,6 +196,18 @@ def parse_anchor(text: str) -> tuple[str, date]:
             f"write an anchor as NAME=YYYY-MM-DD, such as purchase=2026-01-15, not {text!r}"
         )
     return name.strip(), parse_day(value)
+
+
+def parse_column_option(text: str) -> tuple[str, str]:
+    """A column mapping written as NAME=COLUMN.
+
+    >>> parse_column_option("id=customer_no")
+    ('id', 'customer_no')
+    """
+    try:
+        return parse_column(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parse_zone(text: str) -> str:
@@ -182,13 +239,13 @@ def parse_positive(text: str) -> int:
 
 
 def parse_stamp(text: str) -> datetime:
-    """A date and time with a zone (an offset or ``Z``).
+    """A date and time with a zone (an offset or ``Z``), written with dashes and colons.
 
     >>> parse_stamp("2026-01-01T09:00:00Z")
     datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.timezone.utc)
     """
     try:
-        value = datetime.fromisoformat(text.strip())
+        value = datetime.fromisoformat(text.strip()) if _STAMP.match(text.strip()) else None
     except ValueError:
         value = None
     if value is None or (type(value) is datetime and value.utcoffset() is None):

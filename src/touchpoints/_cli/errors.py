@@ -108,17 +108,32 @@ def format_problems(problems: Iterable[Problem], *, source: str | None = None) -
 def error_text(error: TouchpointsError) -> str:
     """An error of invalid input in words: a count and one line per problem.
 
+    The count is of every problem found; when the error lists only the first of them
+    (reports are bounded), the head says so and the last line counts the rest, as
+    ``str(error)`` does.
+
     >>> print(error_text(PlanError([Problem("plan", "the required key 'plan' is missing")],
     ...                            source="plan.yaml")))
     1 problem with the plan in plan.yaml:
     plan.yaml: plan: the required key 'plan' is missing
+    >>> print(error_text(SubjectError([Problem("purchase", "not a date", 2)],
+    ...                               source="crm.csv", omitted=4)))
+    5 problems with the subject in crm.csv (the first 1 is listed):
+    crm.csv:2: purchase: not a date
+      ... and 4 more
     """
     if isinstance(error, PlanError | SubjectError):
-        count = len(error.problems)
+        listed = len(error.problems)
+        count = listed + error.omitted
         noun = "plan" if isinstance(error, PlanError) else "subject"
-        head = f"{count} problem{'s' if count != 1 else ''} with the {noun}"
+        head = f"{count:,} problem{'s' if count != 1 else ''} with the {noun}"
         head += f" in {error.source}" if error.source else ""
-        return f"{head}:\n{format_problems(error.problems, source=error.source)}"
+        if error.omitted:
+            head += f" (the first {listed:,} {'is' if listed == 1 else 'are'} listed)"
+        text = f"{head}:\n{format_problems(error.problems, source=error.source)}"
+        if error.omitted:
+            text += f"\n  ... and {error.omitted:,} more"
+        return text
     return str(error)
 
 

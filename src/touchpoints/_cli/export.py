@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from touchpoints._cli.arguments import (
     Subparsers,
+    add_column_options,
     add_command,
     add_window_options,
     parse_day,
@@ -24,7 +25,7 @@ from touchpoints._cli.arguments import (
     parse_stamp,
 )
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text, printable
-from touchpoints._cli.inputs import subject_from_arguments
+from touchpoints._cli.inputs import column_map, subject_from_arguments
 from touchpoints._cli.outputs import check_output, check_output_directory, open_output
 from touchpoints._cli.positions import RowPositions, csv_header
 from touchpoints._cli.progress import terminal_progress
@@ -32,7 +33,7 @@ from touchpoints._cli.subject_files import NoFile, file_subjects, subject_owner
 from touchpoints._cli.tally import Tally, plural
 from touchpoints._cli.timeline import add_audience_option
 from touchpoints._cli.window import export_stamp, export_window
-from touchpoints._core import TouchPoint, schedule
+from touchpoints._core import Schedule, TouchPoint, schedule_many
 from touchpoints._errors import (
     ExportError,
     ScheduleError,
@@ -93,6 +94,8 @@ def add_export(commands: Subparsers) -> None:
             "  touchpoints export plan.yaml --subjects customers.csv -o team.ics --alarm 15\n"
             "  touchpoints export plan.yaml --subjects customers.csv -o team.ics \\\n"
             "      --summary '{title}: {name}' --skipped skipped.csv\n"
+            "  touchpoints export plan.yaml --subjects crm.csv -o team.ics \\\n"
+            "      --column id=customer_no --column purchase=purchase_date\n"
             "  touchpoints export plan.yaml --subjects customers.csv --by-owner -o feeds/"
         ),
     )
@@ -105,6 +108,7 @@ def add_export(commands: Subparsers) -> None:
         "--subjects", metavar="FILE", help="a CSV, YAML or JSON file of subjects to export"
     )
     parser.add_argument("--subject-id", metavar="ID", help="with --subject: which subject")
+    add_column_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -247,6 +251,7 @@ def _read_state(path: str | None) -> Mapping[str, Revision] | None:
 
 def _export(args: argparse.Namespace) -> int:
     _check_arguments(args)
+    columns = column_map(args, args.subjects if args.subjects is not None else args.subject)
     plan = load_plan(args.plan)
     stamp = export_stamp(args)
     start, window = export_window(args, plan, stamp)
@@ -258,8 +263,10 @@ def _export(args: argparse.Namespace) -> int:
     strict = args.strict or args.subject is not None
     customer = args.audience == "customer"
     customer_uid = None  # a customer's calendar gets a UID of its own, never the team's
+    customer_subject = None
     if customer:
-        customer_uid = customer_calendar_uid(plan.id, subject_from_arguments(plan, args).id)
+        customer_subject = subject_from_arguments(plan, args)
+        customer_uid = customer_calendar_uid(plan.id, customer_subject.id)
     options = ExportOptions(
         stamp=stamp,
         name=args.name or plan.name or plan.id,
@@ -272,7 +279,9 @@ def _export(args: argparse.Namespace) -> int:
         removed="cancel" if args.cancel_removed else "drop",
     )
     noun = "to-do" if args.todo else "event"
-    positions = RowPositions(args.subjects) if is_csv and os.path.isfile(args.subjects) else None
+    positions = None
+    if is_csv and os.path.isfile(args.subjects):
+        positions = RowPositions(args.subjects, (columns or {}).get("id", "id"))
     fraction = positions.fraction if positions is not None else None
     with (
         terminal_progress(sys.stderr, label="subjects", fraction=fraction) as progress,
@@ -280,20 +289,14 @@ def _export(args: argparse.Namespace) -> int:
     ):
         tally = Tally(skipped_file, args.skipped)
 
-        def scheduled(items: Iterable[tuple[Subject, int | None]]) -> Iterator[TouchPoint]:
-            for subject, line in items:
+        line: int | None = None  # where the subject being scheduled starts
+
+        def read(items: Iterable[tuple[Subject, int | None]]) -> Iterator[Subject]:
+            nonlocal line
+            for subject, where in items:
+                line = where  # schedule_many reports a subject before taking the next
                 tally.read += 1
                 progress.advance()
-                try:
-                    result = schedule(plan, subject, start=start, end=args.end, limit=args.limit)
-                except ScheduleError as error:
-                    if strict:
-                        raise
-                    if tally.skipped < 10:
-                        print(printable(f"{PROG}: skipped: {error_text(error)}"), file=sys.stderr)
-                    tally.skip(subject.id, line, error)
-                    continue
-                tally.scheduled += 1
                 # Templates need the subject's attributes while its touch points are
                 # written; keep only the latest few, so that memory stays flat.
                 recent[subject.id] = subject.attributes
@@ -301,7 +304,30 @@ def _export(args: argparse.Namespace) -> int:
                     del recent[next(iter(recent))]
                 if args.by_owner:
                     owners[subject.id] = subject_owner(subject)
-                yield from for_customer(result) if customer else result
+                yield subject
+
+        def skip(subject: Subject, error: ScheduleError) -> None:
+            if tally.skipped < 10:
+                print(printable(f"{PROG}: skipped: {error_text(error)}"), file=sys.stderr)
+            tally.skip(subject.id, line, error)
+            owners.pop(subject.id, None)
+
+        def scheduled(items: Iterable[tuple[Subject, int | None]]) -> Iterator[TouchPoint]:
+            """One call for every subject, so that they share its cache; a subject that
+            cannot be scheduled is skipped and reported (or, --strict, stops the run)."""
+            touch_points = schedule_many(
+                plan,
+                read(items),
+                start=start,
+                end=args.end,
+                limit=args.limit,
+                on_error=None if strict else skip,
+            )
+            if customer_subject is not None:  # --for customer: one subject's own view
+                team = Schedule(plan.id, customer_subject.id, tuple(touch_points))
+                touch_points = iter(for_customer(team))
+            yield from touch_points
+            tally.scheduled = tally.read - tally.skipped
 
         def nothing_scheduled() -> ScheduleError:
             columns = csv_header(args.subjects) if is_csv else []
@@ -309,10 +335,10 @@ def _export(args: argparse.Namespace) -> int:
 
         try:
             if args.subject is not None:
-                one = subject_from_arguments(plan, args)
+                one = customer_subject or subject_from_arguments(plan, args)
                 subjects: Iterable[tuple[Subject, int | None]] = [(one, None)]
             else:
-                subjects = file_subjects(args.subjects, plan, positions)
+                subjects = file_subjects(args.subjects, plan, positions, columns)
             touch_points = scheduled(subjects)
             if args.by_owner:
                 count = _write_by_owner(args, options, list(touch_points), owners, tally)

@@ -1,6 +1,6 @@
-"""The subject a command schedules, read from its arguments: ``--anchor`` and
-``--timezone`` on the command line, or ``--subject`` (a file, with ``--subject-id``
-to pick one of several)."""
+"""The subjects a command reads, from its arguments: ``--anchor`` and ``--timezone``
+on the command line, or ``--subject`` (a file, with ``--subject-id`` to pick one of
+several); and the column mapping (``--column``, ``--columns``) of a CSV subject file."""
 
 from __future__ import annotations
 
@@ -11,10 +11,49 @@ from pydantic import ValidationError
 
 from touchpoints._cli.errors import UsageError
 from touchpoints._errors import Problem, SubjectError
-from touchpoints._files import load_subjects, plan_anchor_names, unknown_anchor_message
+from touchpoints._files import (
+    load_column_map,
+    load_subjects,
+    plan_anchor_names,
+    unknown_anchor_message,
+)
 from touchpoints._model import Plan, Subject
 
-__all__ = ["check_anchor_names", "subject_from_arguments"]
+__all__ = ["check_anchor_names", "column_map", "subject_from_arguments"]
+
+
+def column_map(args: argparse.Namespace, path: str | None) -> dict[str, str] | None:
+    """The column mapping the arguments give for the subject file ``path``: the
+    ``--columns`` file's, then each ``--column`` (which wins); None without either.
+
+    Raises:
+        SubjectError: the ``--columns`` file cannot be read, or has a bad line.
+        UsageError: a mapping without a subject file, or for a YAML or JSON file
+            (which name their keys themselves).
+
+    >>> args = argparse.Namespace(column=[("purchase", "purchase_date")], columns=None)
+    >>> column_map(args, "crm.csv")
+    {'purchase': 'purchase_date'}
+    >>> column_map(argparse.Namespace(column=None, columns=None), "crm.csv") is None
+    True
+    """
+    pairs: list[tuple[str, str]] = getattr(args, "column", None) or []
+    mapping_file: str | None = getattr(args, "columns", None)
+    if not pairs and mapping_file is None:
+        return None
+    if path is None:
+        raise UsageError(
+            "--column and --columns map the columns of a CSV file: give one with "
+            "--subject or --subjects"
+        )
+    if not path.lower().endswith(".csv"):
+        raise UsageError(
+            f"--column and --columns map the columns of a CSV file, and {path} is not "
+            "one; a YAML or JSON subject file names its keys (id, anchors, attributes)"
+        )
+    mapping = load_column_map(mapping_file) if mapping_file is not None else {}
+    mapping.update(pairs)
+    return mapping
 
 
 def check_anchor_names(plan: Plan, names: Iterable[str]) -> None:
@@ -60,6 +99,7 @@ def subject_from_arguments(plan: Plan, args: argparse.Namespace) -> Subject:
     'example'
     """
     if args.subject is None:
+        column_map(args, None)  # a mapping needs a file
         anchors = dict(args.anchor)
         check_anchor_names(plan, anchors)
         try:
@@ -71,7 +111,8 @@ def subject_from_arguments(plan: Plan, args: argparse.Namespace) -> Subject:
     names = plan_anchor_names(plan)
     chosen = None
     ids = []
-    for subject in load_subjects(args.subject, anchors=names):
+    columns = column_map(args, args.subject)
+    for subject in load_subjects(args.subject, anchors=names, columns=columns):
         ids.append(subject.id)
         if args.subject_id is None or subject.id == args.subject_id:
             if chosen is not None:

@@ -9,8 +9,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from touchpoints._cli.arguments import Subparsers, add_command, add_window_options
+from touchpoints._cli.arguments import (
+    Subparsers,
+    add_column_options,
+    add_command,
+    add_window_options,
+)
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
+from touchpoints._cli.inputs import column_map
 from touchpoints._cli.progress import Progress
 from touchpoints._cli.timeline import write_text
 from touchpoints._core import schedule, schedule_many
@@ -52,6 +58,7 @@ def add_load(commands: Subparsers) -> None:
     parser.add_argument(
         "--subjects", required=True, metavar="FILE", help="a CSV, YAML or JSON file of subjects"
     )
+    add_column_options(parser)
     parser.add_argument(
         "-o", "--output", required=True, metavar="OUT.html", help="the chart to write (.html)"
     )
@@ -72,12 +79,15 @@ def _load(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"-o {args.output}: write the chart to a .html file")
+    columns = column_map(args, args.subjects)
     plan = load_plan(args.plan)
     counter = LoadCounter(args.per, args.owner)
     window = {"start": args.start, "end": args.end, "limit": args.limit}
     skipped: list[str] = []
     with Progress(sys.stderr, label="subjects") as progress:
-        subjects = progress.track(load_subjects(args.subjects, anchors=plan_anchor_names(plan)))
+        subjects = progress.track(
+            load_subjects(args.subjects, anchors=plan_anchor_names(plan), columns=columns)
+        )
         for batch in _batches(subjects):
             try:  # the batch path: a plan prepared once for many subjects
                 counter.add(list(schedule_many(plan, batch, **window)))

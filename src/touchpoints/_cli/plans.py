@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 
-from touchpoints._cli.arguments import Subparsers, add_command
+from touchpoints._cli.arguments import Subparsers, add_column_options, add_command
 from touchpoints._cli.diagnostics import FORMATS, github_annotations, problem_json
 from touchpoints._cli.errors import (
     EXIT_INVALID,
@@ -16,6 +17,7 @@ from touchpoints._cli.errors import (
     format_problems,
     printable,
 )
+from touchpoints._cli.inputs import column_map
 from touchpoints._cli.subject_checks import check_subjects
 from touchpoints._cli.tally import plural
 from touchpoints._core import explain_plan
@@ -56,6 +58,7 @@ def add_validate(commands: Subparsers) -> None:
     parser.add_argument(
         "--subjects", metavar="FILE", help="check this subject file against the plan"
     )
+    add_column_options(parser)
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -68,6 +71,7 @@ def add_validate(commands: Subparsers) -> None:
 def _validate(args: argparse.Namespace) -> int:
     if args.subjects is not None and len(args.plans) != 1:
         raise UsageError("--subjects checks subjects against one plan; give one plan file")
+    columns = column_map(args, args.subjects)
     failed = 0
     report: list[dict[str, object]] = []
     for path in args.plans:
@@ -95,7 +99,7 @@ def _validate(args: argparse.Namespace) -> int:
         if args.format == "text":
             print(printable(f"{path}: valid, plan {plan.id!r} with {plural(rules, 'rule')}"))
         if args.subjects is not None:
-            failed += _validate_subjects(args, plan, report)
+            failed += _validate_subjects(args, plan, columns, report)
     if args.format == "json":
         print(json.dumps({"files": report}, indent=2, ensure_ascii=False))
     if failed:
@@ -111,11 +115,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _validate_subjects(
-    args: argparse.Namespace, plan: Plan, report: list[dict[str, object]]
+    args: argparse.Namespace,
+    plan: Plan,
+    columns: Mapping[str, str] | None,
+    report: list[dict[str, object]],
 ) -> int:
     """Check the subject file; 1 when it has problems, else 0."""
     path = args.subjects
-    found = check_subjects(plan, path)
+    found = check_subjects(plan, path, columns)
     report.append(
         {
             "file": path,
@@ -134,9 +141,14 @@ def _validate_subjects(
         if found.more:
             print(f"{path}: ... and {found.more:,} more", file=sys.stderr)
         if found.failed:
+            unreadable = (
+                f"; {plural(found.unreadable, 'problem')} reading the file"
+                if found.unreadable
+                else ""
+            )
             print(
                 f"{path}: {plural(found.checked, 'subject')} checked, "
-                f"{found.failed:,} cannot be scheduled",
+                f"{found.unscheduled:,} cannot be scheduled{unreadable}",
                 file=sys.stderr,
             )
         else:

@@ -42,18 +42,28 @@ def csv_header(path: str) -> list[str]:
 class RowPositions:
     """The line each row of a CSV file starts on, and the bytes read, row by row.
 
+    Given a subject's id, :meth:`next_line` passes over rows the subject reader
+    refused (a row whose date cannot be read yields no subject), so that the lines
+    after such a row stay right. ``id_column`` names the header's column of ids (the
+    column a ``--column id=...`` mapping names).
+
     >>> import pathlib, tempfile
     >>> file = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
     >>> _ = file.write_text('id,name\\nc1,"two\\nlines"\\n\\nc2,x\\n', encoding="utf-8")
     >>> with RowPositions(str(file)) as rows:
     ...     print(rows.next_line(), rows.next_line(), rows.next_line(), rows.fraction())
     2 5 None 1.0
+    >>> with RowPositions(str(file)) as rows:  # the row of c1 was refused
+    ...     print(rows.next_line("c2"))
+    5
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, id_column: str = "id") -> None:
         self.size = os.path.getsize(path)
         self.read = 0
         self._number = 0
+        self._id = -1
+        self._id_column = id_column
         self._file: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._records = self._starts()
         next(self._records, None)  # the header
@@ -64,7 +74,7 @@ class RowPositions:
             self.read += len(raw)
             yield raw.decode("utf-8", errors="replace")
 
-    def _starts(self) -> Iterator[int]:
+    def _starts(self) -> Iterator[tuple[int, str | None]]:
         lines = self._lines()
         first = next(lines, None)
         if first is None:
@@ -73,15 +83,23 @@ class RowPositions:
         start = 1
         try:
             for cells in reader:
+                if start == 1:
+                    names = [name.strip() for name in cells]
+                    self._id = names.index(self._id_column) if self._id_column in names else -1
                 if any(cell.strip() for cell in cells):
-                    yield start
+                    key = cells[self._id].strip() if 0 <= self._id < len(cells) else None
+                    yield start, key
                 start = self._number + 1
         except csv.Error:  # the subject reader reports it
             return
 
-    def next_line(self) -> int | None:
-        """The line the next row starts on (None after the last)."""
-        return next(self._records, None)
+    def next_line(self, subject_id: str | None = None) -> int | None:
+        """The line the next row starts on, or with ``subject_id`` the next row of that
+        id (None after the last)."""
+        for start, key in self._records:
+            if subject_id is None or key is None or key == subject_id:
+                return start
+        return None
 
     def fraction(self) -> float:
         """The share of the file read so far, from 0 to 1."""

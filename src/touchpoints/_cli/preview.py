@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from touchpoints._cli.arguments import (
     Subparsers,
@@ -12,7 +13,7 @@ from touchpoints._cli.arguments import (
 )
 from touchpoints._cli.errors import EXIT_OK
 from touchpoints._cli.inputs import subject_from_arguments
-from touchpoints._cli.rows import schedule_csv, schedule_json
+from touchpoints._cli.rows import schedule_csv
 from touchpoints._cli.table import format_table
 from touchpoints._core import one_line, schedule
 from touchpoints._files import load_plan
@@ -51,8 +52,9 @@ def add_preview(commands: Subparsers) -> None:
         "--format",
         choices=("table", "json", "csv"),
         default="table",
-        help="a table for people (default), JSON for scripts, or CSV for spreadsheets "
-        "(cells that would run as formulas start with a quote)",
+        help="a table for people (default), JSON for scripts (the form Schedule.to_json "
+        "gives and Schedule.from_json reads), or CSV for spreadsheets (cells that would "
+        "run as formulas start with a quote)",
     )
     parser.set_defaults(handler=_preview)
 
@@ -62,7 +64,7 @@ def _preview(args: argparse.Namespace) -> int:
     subject = subject_from_arguments(plan, args)
     result = schedule(plan, subject, start=args.start, end=args.end, limit=args.limit)
     if args.format == "json":
-        print(schedule_json(plan.id, subject.id, result))
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
     if args.format == "csv":
         print(schedule_csv(result), end="")

@@ -1,4 +1,4 @@
-"""A schedule as data for scripts: JSON-ready rows and formula-safe CSV.
+"""A schedule as formula-safe CSV for spreadsheets (JSON is ``Schedule.to_json()``).
 
 Pure: values in, text out. CSV cells that a spreadsheet would run as a formula (those
 starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from typing import Final
 
-from touchpoints._core import Schedule, TouchPoint
+from touchpoints._core import TouchPoint
 
-__all__ = ["CSV_COLUMNS", "safe_cell", "schedule_csv", "schedule_json"]
+__all__ = ["CSV_COLUMNS", "safe_cell", "schedule_csv"]
 
 CSV_COLUMNS: Final = ("due", "rule", "occurrence", "channel", "title", "owner", "moved", "id")
 
@@ -43,28 +42,6 @@ def _row(tp: TouchPoint) -> dict[str, object]:
         "owner": tp.owner,
         "moved": [adjustment.reason for adjustment in tp.adjustments],
     }
-
-
-def schedule_json(plan_id: str, subject_id: str, result: Schedule | Iterable[TouchPoint]) -> str:
-    """One subject's schedule as JSON: the touch points, what was left out, what was not met.
-
-    >>> from datetime import date
-    >>> from touchpoints import Plan, Subject, schedule
-    >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
-    ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"}]})
-    >>> result = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
-    >>> json.loads(schedule_json("p", "c1", result))["touch_points"][0]["due"]
-    '2026-01-15'
-    """
-    items = list(result)
-    data = {
-        "plan": plan_id,
-        "subject": subject_id,
-        "touch_points": [_row(tp) for tp in items],
-        "left_out": [str(o) for o in getattr(result, "omitted", ())],
-        "not_met": [str(c) for c in getattr(result, "conflicts", ())],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def schedule_csv(result: Iterable[TouchPoint]) -> str:

@@ -3,7 +3,7 @@ repeated id refused (naming both places), and the owner a subject gives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from touchpoints._cli.positions import RowPositions
 from touchpoints._errors import Problem, SubjectError
@@ -19,16 +19,20 @@ def subject_owner(subject: Subject) -> str | None:
 
 
 def file_subjects(
-    path: str, plan: Plan, positions: RowPositions | None
+    path: str,
+    plan: Plan,
+    positions: RowPositions | None,
+    columns: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Subject, int | None]]:
     """The subjects of ``path`` with the line each starts on (CSV), refusing a
-    repeated id (which would give two events the same UID)."""
+    repeated id (which would give two events the same UID); ``columns`` maps names
+    to the CSV file's columns."""
     names = plan_anchor_names(plan)
     seen = IdHashes()
-    for number, subject in enumerate(load_subjects(path, anchors=names), 1):
-        line = positions.next_line() if positions is not None else None
+    for number, subject in enumerate(load_subjects(path, anchors=names, columns=columns), 1):
+        line = positions.next_line(subject.id) if positions is not None else None
         if not seen.add(subject.id):
-            first = _first_place(path, names, subject.id, number, positions is not None)
+            first = _first_place(path, names, columns, subject.id, number, positions)
             if first is not None:  # not two ids that share a hash
                 here = f"line {line}" if line is not None else f"subject {number}"
                 raise SubjectError(
@@ -47,14 +51,21 @@ def file_subjects(
 
 
 def _first_place(
-    path: str, names: tuple[str, ...], subject_id: str, before: int, is_csv: bool
+    path: str,
+    names: tuple[str, ...],
+    columns: Mapping[str, str] | None,
+    subject_id: str,
+    before: int,
+    lines: RowPositions | None,
 ) -> str | None:
     """Where ``subject_id`` first appears in ``path`` before subject ``before``."""
-    with RowPositions(path) if is_csv else NoFile() as positions:
-        for number, subject in enumerate(load_subjects(path, anchors=names), 1):
+    id_column = (columns or {}).get("id", "id")
+    with RowPositions(path, id_column) if lines is not None else NoFile() as positions:
+        subjects = load_subjects(path, anchors=names, columns=columns)
+        for number, subject in enumerate(subjects, 1):
             if number >= before:
                 return None
-            line = positions.next_line() if positions is not None else None
+            line = positions.next_line(subject.id) if positions is not None else None
             if subject.id == subject_id:
                 return f"line {line}" if line is not None else f"subject {number}"
     return None  # pragma: no cover - the file changed while it was read

@@ -10,6 +10,7 @@ are found by the subject files' own table of 8-byte hashes
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from typing import BinaryIO, Final
 
@@ -81,9 +82,15 @@ class Tally:
             return "the subject file has no subjects; nothing was written"
         anchors = [name for name, count in self.missing.items() if count == self.skipped]
         if anchors:
-            why = f"no subject has a {anchors[0]!r} date"
+            name = anchors[0]
+            why = f"no subject has a {name!r} date"
             if columns:
-                why += f"; the file's columns are: {', '.join(columns)}"
+                close = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
+                column = close[0] if close else "COLUMN"
+                why += (
+                    f"; the file's columns are: {', '.join(columns)} (to read one as "
+                    f"{name!r}, give --column {name}={column})"
+                )
         else:
             why = f"none of the {plural(self.read, 'subject')} could be scheduled"
             if self.first_reason:
