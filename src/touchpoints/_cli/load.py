@@ -6,14 +6,13 @@ import argparse
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from touchpoints._cli.arguments import Subparsers, add_command, add_window_options
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
+from touchpoints._cli.load_counting import count_subjects
 from touchpoints._cli.progress import Progress
 from touchpoints._cli.timeline import write_text
-from touchpoints._core import schedule, schedule_many
 from touchpoints._errors import ScheduleError
 from touchpoints._files import load_plan, load_subjects, plan_anchor_names
 from touchpoints._model import Subject
@@ -76,19 +75,15 @@ def _load(args: argparse.Namespace) -> int:
     counter = LoadCounter(args.per, args.owner)
     window = {"start": args.start, "end": args.end, "limit": args.limit}
     skipped: list[str] = []
+
+    def skip(subject: Subject, error: ScheduleError) -> None:
+        if len(skipped) < 10:
+            print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
+        skipped.append(subject.id)
+
     with Progress(sys.stderr, label="subjects") as progress:
         subjects = progress.track(load_subjects(args.subjects, anchors=plan_anchor_names(plan)))
-        for batch in _batches(subjects):
-            try:  # the batch path: a plan prepared once for many subjects
-                counter.add(list(schedule_many(plan, batch, **window)))
-            except ScheduleError:  # one subject cannot be scheduled: the others still count
-                for subject in batch:
-                    try:
-                        counter.add(schedule(plan, subject, **window))
-                    except ScheduleError as error:
-                        if len(skipped) < 10:
-                            print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
-                        skipped.append(subject.id)
+        path = count_subjects(plan, subjects, counter, **window, skip=skip)
     load = counter.load()
     title = f"{plan.name or plan.id}: touch points per {args.per}"
     if args.owner:
@@ -101,7 +96,10 @@ def _load(args: argparse.Namespace) -> int:
     write_text(str(out.with_suffix(".csv")), table.getvalue())
     write_text(str(out.with_suffix(".json")), load.to_json())
     busiest = ", ".join(f"{period.isoformat()} ({n:,})" for period, n in load.busiest(3))
-    print(f"wrote {out} (and .csv, .json): {total:,} touch points; busiest: {busiest or 'none'}")
+    print(
+        f"wrote {out} (and .csv, .json): {total:,} touch points on the {path} path; "
+        f"busiest: {busiest or 'none'}"
+    )
     if skipped:
         print(
             f"{PROG}: {len(skipped):,} subject{'s' if len(skipped) != 1 else ''} could not be "
@@ -109,15 +107,3 @@ def _load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
-
-
-def _batches(subjects: Iterable[Subject], size: int = 1_000) -> Iterator[list[Subject]]:
-    """``subjects`` in lists of ``size``: few enough to hold, many enough to share work."""
-    batch: list[Subject] = []
-    for subject in subjects:
-        batch.append(subject)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
