@@ -16,7 +16,7 @@ from touchpoints._cli.timeline import write_text
 from touchpoints._errors import ScheduleError
 from touchpoints._files import load_plan, load_subjects, plan_anchor_names
 from touchpoints._model import Subject
-from touchpoints._pictures import LoadCounter, html_page, load_svg
+from touchpoints._pictures import LoadCounter, load_page
 
 __all__ = ["add_load"]
 
@@ -38,8 +38,10 @@ def add_load(commands: Subparsers) -> None:
         description=(
             "Schedule a plan for every subject in a file (read as it goes, in flat memory)\n"
             "and count the touch points per week (or month), stacked by channel, with the\n"
-            "busiest periods named. Writes OUT.html (a printable chart) and, beside it,\n"
-            "OUT.csv and OUT.json for spreadsheets and scripts.\n"
+            "busiest periods named. Writes OUT.html (a printable chart, with a choice of\n"
+            "owner on the page: all owners, or one owner's chart and busiest periods) and,\n"
+            "beside it, OUT.csv and OUT.json for spreadsheets and scripts. Plans the\n"
+            "columnar batch path computes are counted on it, with the same figures.\n"
             "\n"
             "examples:\n"
             "  touchpoints load plan.yaml --subjects customers.csv -o load.html\n"
@@ -90,7 +92,9 @@ def _load(args: argparse.Namespace) -> int:
         title += f" ({', '.join(args.owner)})"
     total = sum(load.total(period) for period in load.counts)
     lead = f"{total:,} touch points from {args.subjects}"
-    write_text(str(out), html_page(title, load_svg(load, title=title), lead=lead))
+    owners = counter.owners()  # one owner's chart is everyone's: no choice to offer
+    loads = {None: load, **{owner: counter.load(owner) for owner in owners if len(owners) > 1}}
+    write_text(str(out), load_page(title, loads, lead=lead))
     table = io.StringIO()
     csv.writer(table, lineterminator="\n").writerows(load.csv_rows())
     write_text(str(out.with_suffix(".csv")), table.getvalue())
