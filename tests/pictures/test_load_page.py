@@ -8,6 +8,7 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -42,13 +43,13 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     return plan, crm
 
 
-def run_load(files: tuple[Path, Path], out: Path, *owners: str) -> dict:
+def run_load(files: tuple[Path, Path], out: Path, *owners: str) -> dict[str, Any]:
     plan, crm = files
     argv = ["load", str(plan), "--subjects", str(crm), "-o", str(out)]
     for owner in owners:
         argv += ["--owner", owner]
     assert main(argv) == EXIT_OK
-    data: dict = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     with out.with_suffix(".csv").open(encoding="utf-8", newline="") as stream:
         data["csv"] = list(csv.DictReader(stream))
     return data
@@ -71,7 +72,7 @@ def shown(page: Page) -> tuple[list[tuple[str, int]], list[str], dict[str, int]]
     return [(period, total) for period, total in bars], busiest, channels
 
 
-def expected(data: dict) -> tuple[list[tuple[str, int]], list[str], dict[str, int]]:
+def expected(data: dict[str, Any]) -> tuple[list[tuple[str, int]], list[str], dict[str, int]]:
     """What a chart of this CSV and JSON shows: from the files, not from the page code."""
     bars = [(row["period_start"], int(row["total"])) for row in data["csv"]]
     busiest = [

@@ -16,7 +16,7 @@ from touchpoints._cli.timeline import write_text
 from touchpoints._errors import ScheduleError
 from touchpoints._files import load_plan, load_subjects, plan_anchor_names
 from touchpoints._model import Subject
-from touchpoints._pictures import LoadCounter, load_page
+from touchpoints._pictures import Load, LoadCounter, load_page
 
 __all__ = ["add_load"]
 
@@ -93,7 +93,9 @@ def _load(args: argparse.Namespace) -> int:
     total = sum(load.total(period) for period in load.counts)
     lead = f"{total:,} touch points from {args.subjects}"
     owners = counter.owners()  # one owner's chart is everyone's: no choice to offer
-    loads = {None: load, **{owner: counter.load(owner) for owner in owners if len(owners) > 1}}
+    loads: dict[str | None, Load] = {None: load}
+    if len(owners) > 1:
+        loads.update((owner, counter.load(owner)) for owner in owners)
     write_text(str(out), load_page(title, loads, lead=lead))
     table = io.StringIO()
     csv.writer(table, lineterminator="\n").writerows(load.csv_rows())
