@@ -8,6 +8,7 @@ Its submodules, each building on the ones listed before it:
 - ``timeline``: the timeline as SVG.
 - ``page``: a picture as a printable, self-contained HTML page.
 - ``customer``: the plan the customer keeps (only what a customer should see).
+- ``customer_page``: that plan as the printable page the customer keeps.
 - ``load``: the team's load, counted per week or month and channel (no drawing).
 - ``load_chart``: the load as a stacked bar chart in SVG.
 - ``load_page``: the load charts of all owners and of each, with a choice of owner.
@@ -23,6 +24,7 @@ from touchpoints._pictures.customer import (
     customer_touch_point_id,
     for_customer,
 )
+from touchpoints._pictures.customer_page import customer_page
 from touchpoints._pictures.load import Load, LoadCounter, count_load
 from touchpoints._pictures.load_chart import load_svg
 from touchpoints._pictures.load_page import ALL_OWNERS, load_page
@@ -42,6 +44,7 @@ __all__ = [
     "TimeAxis",
     "count_load",
     "customer_calendar_uid",
+    "customer_page",
     "customer_touch_point_id",
     "for_customer",
     "html_page",
