@@ -26,7 +26,7 @@ __all__ = ["LoadPath", "count_subjects", "load_path"]
 LoadPath = Literal["batch", "objects"]
 Skip = Callable[[Subject, ScheduleError], None]
 
-CHUNK = 65_536
+CHUNK = 16_384
 """Subjects per record batch on the batch path: memory grows with it, not the file."""
 _OBJECT_CHUNK = 1_000
 _EPOCH = date(1970, 1, 1)
