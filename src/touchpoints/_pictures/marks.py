@@ -39,8 +39,8 @@ class Mark:
         channel: the rule's channel.
         day: where it is drawn.
         kind: ``planned`` (where its rule put it), ``rolled`` (off a closed day),
-            ``moved`` (by a fatigue rule, the history, or as a missed touch point due
-            again) or ``merged`` (into another touch point).
+            ``moved`` (by a fatigue rule, the history, a missed touch point due again
+            or a gap in the zone's clock) or ``merged`` (into another touch point).
         original: where its rule put it, when it went elsewhere.
         reasons: why it went elsewhere (or what else it covers), in words.
     """
@@ -141,7 +141,7 @@ def _mark(tp: TouchPoint, lane: str) -> Mark:
     if original is not None:
         # A roll off a closed day names the closed days it passed over; any other
         # change of day (contact fatigue, the history, a missed touch point due
-        # again) is a move.
+        # again, a gap in the zone's clock) is a move.
         shifts = [a for a in tp.adjustments if a.after != a.before]
         kind = "rolled" if shifts and all(a.closed for a in shifts) else "moved"
     return Mark(lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons)
