@@ -3,6 +3,8 @@
 Writes a CSV of generated subjects (purchases spread over three years, in several
 zones), runs the command in a child process on it, and prints the wall time and the
 child's peak resident memory. Flat memory shows as the same peak for 100k and 1M.
+The command's summary line, printed first, says whether it counted on the batch path
+(the example plan is one the arrays compute) or one subject at a time.
 
     .venv/bin/python benchmarks/load.py                     # 100k subjects
     .venv/bin/python benchmarks/load.py --subjects 1000000

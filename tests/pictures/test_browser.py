@@ -2,14 +2,16 @@
 every touch point is in the page, hover text names the reason, no console errors, and
 the picture is not blank.
 
-Run as a script, it writes the screenshot the docs show::
+Run as a script, it writes the screenshots the docs show::
 
-    python tests/pictures/test_browser.py docs/_static/timeline.png
+    python tests/pictures/test_browser.py docs/_static/timeline.png \
+        docs/_static/customer-plan.png docs/_static/load.png
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -145,12 +147,43 @@ def test_the_load_chart_in_the_browser(browser: Browser, tmp_path: Path, colours
     page.close()
 
 
+def _shoot(page_file: Path, out: Path, *, height: int = 400) -> None:
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
+        page, errors = render(browser, page_file)
+        assert errors == [], errors
+        page.set_viewport_size({"width": 1200, "height": height})
+        page.screenshot(path=str(out), full_page=True)
+        browser.close()
+    page_file.unlink()
+
+
 def screenshot(out: Path) -> None:
-    """Write the docs' screenshot: the example plan's timeline for the example customer."""
+    """Write a screenshot the docs show, chosen by the file's name: ``timeline.png``
+    (the example plan's timeline for the example customer), ``customer-plan.png`` (the
+    page that customer keeps) or ``load.png`` (the team's load, by owner)."""
     page_file = out.with_suffix(".html")
+    os.chdir(ROOT)  # the pages name the files as typed: relative to the repository
+    if out.stem == "load":
+        argv = [
+            "load",
+            "examples/customer-plan.yaml",
+            "--subjects",
+            "examples/customers.csv",
+            "--per",
+            "month",
+            "-o",
+            str(page_file),
+        ]
+        assert main(argv) == EXIT_OK
+        for extra in (".csv", ".json"):
+            page_file.with_suffix(extra).unlink()
+        _shoot(page_file, out)
+        return
+    plan = "customer-plan.yaml" if out.stem == "customer-plan" else "after-sales.yaml"
     argv = [
         "timeline",
-        str(EXAMPLES / "after-sales.yaml"),
+        str(EXAMPLES / plan),
         "--subject",
         str(EXAMPLES / "customer.yaml"),
         "--today",
@@ -158,16 +191,12 @@ def screenshot(out: Path) -> None:
         "-o",
         str(page_file),
     ]
+    if out.stem == "customer-plan":
+        argv += ["--for", "customer"]
     assert main(argv) == EXIT_OK
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
-        page, errors = render(browser, page_file)
-        assert errors == [], errors
-        page.set_viewport_size({"width": 1200, "height": 400})
-        page.screenshot(path=str(out), full_page=True)
-        browser.close()
-    page_file.unlink()
+    _shoot(page_file, out)
 
 
 if __name__ == "__main__":
-    screenshot(Path(sys.argv[1]).resolve())
+    for name in sys.argv[1:]:
+        screenshot(Path(name).resolve())

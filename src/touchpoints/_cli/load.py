@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from touchpoints._cli.arguments import (
@@ -17,13 +16,13 @@ from touchpoints._cli.arguments import (
 )
 from touchpoints._cli.errors import EXIT_OK, PROG, UsageError, error_text
 from touchpoints._cli.inputs import column_map
+from touchpoints._cli.load_counting import count_subjects
 from touchpoints._cli.progress import Progress
 from touchpoints._cli.timeline import write_text
-from touchpoints._core import schedule, schedule_many
 from touchpoints._errors import ScheduleError
 from touchpoints._files import load_plan, load_subjects, plan_anchor_names
 from touchpoints._model import Subject
-from touchpoints._pictures import LoadCounter, html_page, load_svg
+from touchpoints._pictures import Load, LoadCounter, load_page
 
 __all__ = ["add_load"]
 
@@ -45,8 +44,10 @@ def add_load(commands: Subparsers) -> None:
         description=(
             "Schedule a plan for every subject in a file (read as it goes, in flat memory)\n"
             "and count the touch points per week (or month), stacked by channel, with the\n"
-            "busiest periods named. Writes OUT.html (a printable chart) and, beside it,\n"
-            "OUT.csv and OUT.json for spreadsheets and scripts.\n"
+            "busiest periods named. Writes OUT.html (a printable chart, with a choice of\n"
+            "owner on the page: all owners, or one owner's chart and busiest periods) and,\n"
+            "beside it, OUT.csv and OUT.json for spreadsheets and scripts. Plans the\n"
+            "columnar batch path computes are counted on it, with the same figures.\n"
             "\n"
             "examples:\n"
             "  touchpoints load plan.yaml --subjects customers.csv -o load.html\n"
@@ -84,34 +85,37 @@ def _load(args: argparse.Namespace) -> int:
     counter = LoadCounter(args.per, args.owner)
     window = {"start": args.start, "end": args.end, "limit": args.limit}
     skipped: list[str] = []
+
+    def skip(subject: Subject, error: ScheduleError) -> None:
+        if len(skipped) < 10:
+            print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
+        skipped.append(subject.id)
+
     with Progress(sys.stderr, label="subjects") as progress:
         subjects = progress.track(
             load_subjects(args.subjects, anchors=plan_anchor_names(plan), columns=columns)
         )
-        for batch in _batches(subjects):
-            try:  # the batch path: a plan prepared once for many subjects
-                counter.add(list(schedule_many(plan, batch, **window)))
-            except ScheduleError:  # one subject cannot be scheduled: the others still count
-                for subject in batch:
-                    try:
-                        counter.add(schedule(plan, subject, **window))
-                    except ScheduleError as error:
-                        if len(skipped) < 10:
-                            print(f"{PROG}: skipped: {error_text(error)}", file=sys.stderr)
-                        skipped.append(subject.id)
+        path = count_subjects(plan, subjects, counter, **window, skip=skip)
     load = counter.load()
     title = f"{plan.name or plan.id}: touch points per {args.per}"
     if args.owner:
         title += f" ({', '.join(args.owner)})"
     total = sum(load.total(period) for period in load.counts)
     lead = f"{total:,} touch points from {args.subjects}"
-    write_text(str(out), html_page(title, load_svg(load, title=title), lead=lead))
+    owners = counter.owners()  # one owner's chart is everyone's: no choice to offer
+    loads: dict[str | None, Load] = {None: load}
+    if len(owners) > 1:
+        loads.update((owner, counter.load(owner)) for owner in owners)
+    write_text(str(out), load_page(title, loads, lead=lead))
     table = io.StringIO()
     csv.writer(table, lineterminator="\n").writerows(load.csv_rows())
     write_text(str(out.with_suffix(".csv")), table.getvalue())
     write_text(str(out.with_suffix(".json")), load.to_json())
     busiest = ", ".join(f"{period.isoformat()} ({n:,})" for period, n in load.busiest(3))
-    print(f"wrote {out} (and .csv, .json): {total:,} touch points; busiest: {busiest or 'none'}")
+    print(
+        f"wrote {out} (and .csv, .json): {total:,} touch points on the {path} path; "
+        f"busiest: {busiest or 'none'}"
+    )
     if skipped:
         print(
             f"{PROG}: {len(skipped):,} subject{'s' if len(skipped) != 1 else ''} could not be "
@@ -119,15 +123,3 @@ def _load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
-
-
-def _batches(subjects: Iterable[Subject], size: int = 1_000) -> Iterator[list[Subject]]:
-    """``subjects`` in lists of ``size``: few enough to hold, many enough to share work."""
-    batch: list[Subject] = []
-    for subject in subjects:
-        batch.append(subject)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -20,7 +20,13 @@ from touchpoints._cli.inputs import subject_from_arguments
 from touchpoints._core import schedule
 from touchpoints._files import load_plan
 from touchpoints._model import Plan, Rule, Subject, day_of
-from touchpoints._pictures import OriginalKey, for_customer, html_page, timeline_svg
+from touchpoints._pictures import (
+    OriginalKey,
+    customer_page,
+    for_customer,
+    html_page,
+    timeline_svg,
+)
 
 __all__ = ["add_audience_option", "add_timeline", "anchor_dates", "write_text"]
 
@@ -44,6 +50,9 @@ def add_timeline(commands: Subparsers) -> None:
             "mark per touch point, the anchors as labelled lines, and every moved, rolled or\n"
             "merged touch point with its original slot and the reason. The file is\n"
             "self-contained (no network) and an .html page prints on A4 landscape.\n"
+            "With --for customer, an .html file is the page the customer keeps: their dates\n"
+            "in a list, in their zone and in the words of the rules' 'customer' keys, and\n"
+            "the timeline of those dates; it prints on A4 (.svg: the timeline alone).\n"
             "\n"
             "examples:\n"
             "  touchpoints timeline plan.yaml --anchor purchase=2026-01-15 -o timeline.html\n"
@@ -102,15 +111,23 @@ def _timeline(args: argparse.Namespace) -> int:
     elif plan.fatigue is not None:
         unresolved = schedule(plan.model_copy(update={"fatigue": None}), subject, **window)
         originals = {(tp.rule_id, tp.term, tp.occurrence): day_of(tp.due) for tp in unresolved}
+    anchors = anchor_dates(plan, subject)
+    if args.audience == "customer" and kind != ".svg":
+        # The page the customer keeps: their dates in their words, and the picture.
+        title = f"Your plan: {plan.name or plan.id}"
+        text = customer_page(result, title=title, anchors=anchors, today=args.today)
+        write_text(args.output, text)
+        print(f"wrote {args.output}: the customer's plan, {len(result):,} touch points")
+        return EXIT_OK
     heading = f"{plan.name or plan.id}: {subject.id}"
     svg = timeline_svg(
         result,
-        anchors=anchor_dates(plan, subject),
+        anchors=anchors,
         today=args.today,
         lanes=args.lanes,
         title=heading,
         originals=originals,
-        plan=plan,
+        plan=plan if args.audience == "team" else None,
     )
     if kind == ".svg":
         text = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg

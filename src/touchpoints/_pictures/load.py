@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from touchpoints._core import TouchPoint
-from touchpoints._model import day_of
+from touchpoints._model import Rule, day_of
 
 __all__ = ["UNASSIGNED", "Load", "LoadCounter", "Per", "count_load", "period_of"]
 
@@ -115,16 +115,21 @@ class Load:
 
 
 class LoadCounter:
-    """Counts touch points into a :class:`Load`, batch after batch.
+    """Counts touch points into a :class:`Load`, batch after batch, for all the owners
+    counted together and for each one alone.
 
     >>> from touchpoints import Plan, Subject, schedule
     >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
-    ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"}]})
+    ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"},
+    ...     {"id": "visit", "title": "Visit", "channel": "visit", "at": "purchase",
+    ...      "owner": "Field"}]})
     >>> counter = LoadCounter("month")
     >>> for n in (1, 2):
     ...     counter.add(schedule(plan, Subject(id=f"c{n}", anchors={"purchase": date(2026, n, 1)})))
-    >>> counter.load().counts
-    {datetime.date(2026, 1, 1): {'call': 1}, datetime.date(2026, 2, 1): {'call': 1}}
+    >>> counter.load().counts[date(2026, 1, 1)]
+    {'call': 1, 'visit': 1}
+    >>> counter.owners(), counter.load("Field").counts[date(2026, 2, 1)]
+    (['Field', 'unassigned'], {'visit': 1})
     """
 
     __slots__ = ("_counts", "_periods", "_rules", "_wanted", "per")
@@ -132,34 +137,64 @@ class LoadCounter:
     def __init__(self, per: Per = "week", owners: Collection[str] | None = None) -> None:
         self.per: Per = per
         self._wanted = frozenset(owners) if owners is not None else None
-        self._counts: dict[date, dict[str, int]] = {}
-        self._rules: dict[str, str | None] = {}  # rule id -> channel, None when filtered out
-        self._periods: dict[date, dict[str, int]] = {}  # local day -> its period's counts
+        # period start -> (owner, channel) -> count
+        self._counts: dict[date, dict[tuple[str, str], int]] = {}
+        self._rules: dict[str, tuple[str, str] | None] = {}  # None: filtered out
+        self._periods: dict[date, dict[tuple[str, str], int]] = {}  # day -> its period's
+
+    def _key(self, rule: Rule) -> tuple[str, str] | None:
+        """The owner and channel ``rule`` counts under, or None when it is filtered out."""
+        owner = rule.owner or UNASSIGNED
+        key = (owner, rule.channel) if self._wanted is None or owner in self._wanted else None
+        self._rules[rule.id] = key
+        return key
+
+    def _bucket(self, day: date) -> dict[tuple[str, str], int]:
+        bucket = self._periods.get(day)
+        if bucket is None:
+            bucket = self._counts.setdefault(period_of(day, self.per), {})
+            self._periods[day] = bucket
+        return bucket
 
     def add(self, touch_points: Iterable[TouchPoint]) -> None:
         """Count ``touch_points``, reading each once."""
-        rules, periods, wanted = self._rules, self._periods, self._wanted
+        rules, periods = self._rules, self._periods
         for tp in touch_points:
-            rule_id = tp.rule_id
             try:
-                channel = rules[rule_id]
+                key = rules[tp.rule_id]
             except KeyError:
-                owner = tp.rule.owner or UNASSIGNED
-                channel = tp.rule.channel if wanted is None or owner in wanted else None
-                rules[rule_id] = channel
-            if channel is None:
+                key = self._key(tp.rule)
+            if key is None:
                 continue
             day = day_of(tp.due)
-            bucket = periods.get(day)
-            if bucket is None:
-                bucket = self._counts.setdefault(period_of(day, self.per), {})
-                periods[day] = bucket
-            bucket[channel] = bucket.get(channel, 0) + 1
+            bucket = periods.get(day) or self._bucket(day)
+            bucket[key] = bucket.get(key, 0) + 1
 
-    def load(self) -> Load:
-        """What has been counted so far."""
+    def add_count(self, rule: Rule, day: date, count: int) -> None:
+        """Count ``count`` touch points of ``rule`` on ``day`` (or any day of its
+        period): the counts of a batch of touch points, added at once."""
+        key = self._rules[rule.id] if rule.id in self._rules else self._key(rule)
+        if key is not None and count:
+            bucket = self._bucket(day)
+            bucket[key] = bucket.get(key, 0) + count
+
+    def owners(self) -> list[str]:
+        """Every owner counted (``unassigned`` for none), by name."""
+        return sorted({owner for by in self._counts.values() for owner, _ in by})
+
+    def load(self, owner: str | None = None) -> Load:
+        """What has been counted so far: of every owner counted, or of ``owner`` alone."""
+        counts: dict[date, dict[str, int]] = {}
+        for period, by in sorted(self._counts.items()):
+            channels: dict[str, int] = {}
+            for (who, channel), n in by.items():
+                if owner is None or who == owner:
+                    channels[channel] = channels.get(channel, 0) + n
+            if channels:
+                counts[period] = channels
+        if owner is not None:
+            return Load(self.per, counts, (owner,))
         owners = tuple(sorted(self._wanted)) if self._wanted is not None else None
-        counts = {period: dict(by) for period, by in sorted(self._counts.items())}
         return Load(self.per, counts, owners)
 
 

@@ -28,8 +28,11 @@ text { font-family: sans-serif; font-size: 12px; fill: #1a1a1a; }
 """
 
 
-def load_svg(load: Load, *, title: str = "Touch points", busiest: int = 5) -> str:
-    """The chart of ``load`` as the text of a self-contained SVG.
+def load_svg(
+    load: Load, *, title: str = "Touch points", busiest: int = 5, ident: str = "load-title"
+) -> str:
+    """The chart of ``load`` as the text of a self-contained SVG; ``ident`` is the id
+    of its title, unique on a page with several charts.
 
     >>> from datetime import date
     >>> svg = load_svg(Load("week", {date(2026, 1, 5): {"call": 3, "email": 1}}))
@@ -50,11 +53,11 @@ def load_svg(load: Load, *, title: str = "Touch points", busiest: int = 5) -> st
             "width": str(WIDTH),
             "height": str(height),
             "role": "img",
-            "aria-labelledby": "load-title",
+            "aria-labelledby": ident,
             "class": "load",
         },
     )
-    ET.SubElement(svg, "title", {"id": "load-title"}).text = title
+    ET.SubElement(svg, "title", {"id": ident}).text = title
     ET.SubElement(svg, "style").text = _STYLE
     ET.SubElement(
         svg,

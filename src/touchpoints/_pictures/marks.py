@@ -3,11 +3,10 @@ moves, rolls and merges with their original slots and reasons. Plain values, no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Literal
 
 from touchpoints._core import Schedule, TouchPoint
 from touchpoints._model import Plan, day_label, day_of
@@ -18,11 +17,6 @@ OriginalKey = tuple[str, int, int]
 """A touch point's rule id, term and occurrence: what finds its original slot."""
 
 LaneBy = Literal["rule", "channel"]
-
-_MERGED: Final = re.compile(
-    r"^#(?P<occurrence>\d+)(?: of term (?P<term>\d+))? merged into (?P<into>.+)"
-    r" on \w{3} (?P<day>\d{4}-\d{2}-\d{2})$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +39,8 @@ class Mark:
         channel: the rule's channel.
         day: where it is drawn.
         kind: ``planned`` (where its rule put it), ``rolled`` (off a closed day),
-            ``moved`` (by a fatigue rule) or ``merged`` (into another touch point).
+            ``moved`` (by a fatigue rule, the history, a missed touch point due again
+            or a gap in the zone's clock) or ``merged`` (into another touch point).
         original: where its rule put it, when it went elsewhere.
         reasons: why it went elsewhere (or what else it covers), in words.
     """
@@ -85,8 +80,9 @@ def marks_of(
 ) -> tuple[list[Lane], list[Mark]]:
     """The lanes and marks of ``schedule``, in its order.
 
-    Merged touch points come from the schedule's omissions; they are drawn on the day
-    of the touch point that covers them, and from their original slot when
+    Merged touch points come from the schedule's omissions, read from their fields
+    (``kind``, ``merged_into``, ``occurrences``, ``term``) and never from their words;
+    they are drawn on the day of the touch point that covers them, and from their original slot when
     ``originals`` (the days of the schedule without its fatigue rules) holds them;
     ``plan`` gives their rules' titles and channels (else they are named by rule id).
 
@@ -109,44 +105,47 @@ def marks_of(
             label = f"{tp.title} ({tp.channel})" if lanes == "rule" else tp.channel
             found[key] = Lane(key, label)
         marks.append(_mark(tp, key))
+    days = {(tp.rule_id, tp.occurrence, tp.term): day_of(tp.due) for tp in schedule}
     for omission in schedule.omitted:
-        matched = _MERGED.match(omission.reason or "")
-        if matched is None:
+        into = omission.merged_into
+        if omission.kind != "merged" or into is None:
             continue
         rule_id = omission.rule_id
         title, channel = titles.get(rule_id, (rule_id, ""))
         key = rule_id if lanes == "rule" or not channel else channel
-        if key not in found:
-            label = f"{title} ({channel})" if channel else title
-            found[key] = Lane(key, label if lanes == "rule" else channel or title)
-        term = int(matched["term"] or 1)
-        occurrence = int(matched["occurrence"])
-        day = date.fromisoformat(matched["day"])
-        original = (originals or {}).get((rule_id, term, occurrence))
-        reason = f"merged into {matched['into']} on {day_label(day)}"
-        marks.append(
-            Mark(
-                key,
-                "",
-                f"{rule_id} #{occurrence}",
-                title,
-                channel,
-                day,
-                "merged",
-                original,
-                (reason,),
-            )
-        )
+        term = omission.term
+        for occurrence in omission.occurrences:
+            original = (originals or {}).get((rule_id, term, occurrence))
+            day = days.get((into.rule_id, into.occurrence, into.term))
+            what = f"{into.rule_id!r} #{into.occurrence}" + _of_term(into.term)
+            if day is not None:
+                reason = f"merged into {what} on {day_label(day)}"
+            elif original is not None:  # it went into a touch point outside the window
+                day, reason = original, f"merged into {what}, outside the window"
+            else:
+                continue
+            if key not in found:
+                label = f"{title} ({channel})" if channel else title
+                found[key] = Lane(key, label if lanes == "rule" else channel or title)
+            name = f"{rule_id} #{occurrence}" + _of_term(term)
+            marks.append(Mark(key, "", name, title, channel, day, "merged", original, (reason,)))
     return list(found.values()), marks
 
 
 def _mark(tp: TouchPoint, lane: str) -> Mark:
     day = day_of(tp.due)
-    name = f"{tp.rule_id} #{tp.occurrence}" + (f" of term {tp.term}" if tp.term != 1 else "")
+    name = f"{tp.rule_id} #{tp.occurrence}" + _of_term(tp.term)
     reasons = tuple(str(adjustment.reason) for adjustment in tp.adjustments)
     original = tp.planned if tp.planned != day else None
     kind: Literal["planned", "rolled", "moved"] = "planned"
     if original is not None:
-        moved = any(a.reason.startswith("moved ") for a in tp.adjustments)
-        kind = "moved" if moved else "rolled"
+        # A roll off a closed day names the closed days it passed over; any other
+        # change of day (contact fatigue, the history, a missed touch point due
+        # again, a gap in the zone's clock) is a move.
+        shifts = [a for a in tp.adjustments if a.after != a.before]
+        kind = "rolled" if shifts and all(a.closed for a in shifts) else "moved"
     return Mark(lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons)
+
+
+def _of_term(term: int) -> str:
+    return f" of term {term}" if term != 1 else ""

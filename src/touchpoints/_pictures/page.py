@@ -17,8 +17,13 @@ figure svg { width: 100%; height: auto; max-width: 100%; }
 """
 
 
-def html_page(title: str, body: str, *, lead: str = "") -> str:
+def html_page(
+    title: str, body: str, *, lead: str = "", style: str = "", figure: bool = True
+) -> str:
     """An HTML page around ``body`` (trusted markup, such as an SVG picture).
+
+    ``style`` adds CSS rules; with ``figure=False`` the body is not wrapped in a
+    ``<figure>`` (it brings its own).
 
     No scripts, no links, no network: the page is one file that opens and prints
     anywhere.
@@ -28,10 +33,11 @@ def html_page(title: str, body: str, *, lead: str = "") -> str:
     (True, True)
     """
     lead_html = f'<p class="lead">{html.escape(lead)}</p>\n' if lead else ""
+    content = f"<figure>\n{body}</figure>\n" if figure else body
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n{lead_html}<figure>\n{body}</figure>\n</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}{style}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{lead_html}{content}</body>\n</html>\n"
     )
