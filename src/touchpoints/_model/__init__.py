@@ -58,6 +58,15 @@ from touchpoints._model.fields import (
     Text,
     TimeZoneName,
 )
+from touchpoints._model.meters import (
+    DAYS_PER,
+    MAX_METER_VALUE,
+    Meter,
+    MeterName,
+    MeterReading,
+    Usage,
+    exact,
+)
 from touchpoints._model.rules import MAX_COUNT, CustomerWords, Rule
 from touchpoints._model.plan import ChannelWindow, Plan, Term
 from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent, Subject
@@ -65,9 +74,11 @@ from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent
 __all__ = [
     "ANCHOR_NAME_PATTERN",
     "CHANNEL_PATTERN",
+    "DAYS_PER",
     "DAY_NAMES",
     "KNOWN_CHANNELS",
     "MAX_COUNT",
+    "MAX_METER_VALUE",
     "MAX_ROLL_DAYS",
     "SLUG_PATTERN",
     "TAG_PATTERN",
@@ -92,6 +103,9 @@ __all__ = [
     "Frozen",
     "HistoryEvent",
     "MergedCalendar",
+    "Meter",
+    "MeterName",
+    "MeterReading",
     "Missed",
     "OpenDays",
     "Plan",
@@ -104,12 +118,14 @@ __all__ = [
     "Term",
     "Text",
     "TimeZoneName",
+    "Usage",
     "Wall",
     "Weekday",
     "Weekdays",
     "day_label",
     "day_of",
     "day_start",
+    "exact",
     "failed_condition",
     "localize",
     "merge_calendars",
