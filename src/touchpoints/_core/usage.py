@@ -123,7 +123,9 @@ class Projection:
         return f"{amount} expected on {day.isoformat()} at {rate}"
 
 
-def project(meter: Meter, readings: tuple[MeterReading, ...], origin: Callable[[], date]) -> Projection:
+def project(
+    meter: Meter, readings: tuple[MeterReading, ...], origin: Callable[[], date]
+) -> Projection:
     """The projection of one subject's meter (see the module docstring).
 
     ``readings`` are sorted (the model sorts them); ``origin`` gives the ``starts``

@@ -228,7 +228,10 @@ def _anchor_columns(
     return tuple(
         name
         for name, is_date, has_value in zip(names, dates, used, strict=True)
-        if is_date and has_value and name not in _FIXED_COLUMNS and not _METER_COLUMN.fullmatch(name)
+        if is_date
+        and has_value
+        and name not in _FIXED_COLUMNS
+        and not _METER_COLUMN.fullmatch(name)
     )
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Final
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from touchpoints._model.base import ANCHOR_NAME_PATTERN, Frozen
+from touchpoints._model.base import ANCHOR_NAME_PATTERN, RATE_PATTERN, Frozen
 from touchpoints._model.durations import Duration
 from touchpoints._model.fields import AnchorName
 
@@ -43,7 +43,7 @@ DAYS_PER: Final = {
 """The days in each unit of an expected rate: a month and a year of the Gregorian
 calendar's average length (30.436875 and 365.2425 days)."""
 
-_RATE: Final = re.compile(r"^\s*(\d[\d,_]*(?:\.\d+)?)\s+per\s+(day|week|month|year)\s*$")
+_RATE: Final = re.compile(RATE_PATTERN)
 
 MeterName = Annotated[
     str,
@@ -125,7 +125,7 @@ class Meter(Frozen):
             "The use to expect when a subject has too few readings: an amount per day, "
             "week, month or year, such as '1250 per month'."
         ),
-        json_schema_extra={"pattern": _RATE.pattern},
+        json_schema_extra={"pattern": RATE_PATTERN},
     )
     starts: AnchorName | None = Field(
         default=None,

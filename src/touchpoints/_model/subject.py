@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Annotated, Final, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -73,9 +74,7 @@ class HistoryEvent(Frozen):
     term: Annotated[int, Field(ge=1, le=10_000)] = 1
     status: Literal["completed", "skipped", "rescheduled", "cancelled"]
     on: Annotated[date | datetime, BeforeValidator(_anchor_text)] | None = None
-    reading: Annotated[float, Field(ge=0, le=MAX_METER_VALUE, allow_inf_nan=False)] | None = (
-        None
-    )
+    reading: Annotated[float, Field(ge=0, le=MAX_METER_VALUE, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _check_date(self) -> HistoryEvent:
@@ -156,7 +155,7 @@ class Subject(Frozen):
     @model_validator(mode="after")
     def _check_meters(self) -> Subject:
         for name, readings in self.meters.items():
-            for earlier, later in zip(readings, readings[1:], strict=False):
+            for earlier, later in pairwise(readings):
                 if later.value < earlier.value:  # sorted by day, then value
                     raise model_error(
                         "meters",
