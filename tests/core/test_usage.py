@@ -340,3 +340,40 @@ def test_scheduling_is_deterministic(steps):
     first = schedule(plan, subject, end=END)
     assert first == schedule(plan, subject, end=END)
     assert tuple(first) == tuple(schedule_many(plan, [subject, subject], end=END))[: len(first)]
+
+
+class TestWords:
+    def test_explain_says_which_limit_won_and_why(self):
+        first = schedule(make_plan(), FAST, end=date(2027, 6, 1))[0]
+        assert first.explain().splitlines() == [
+            "service #1: every 12 months from delivery + 12 months, or each 15,000 on the "
+            "odometer, whichever comes first = Sun 2027-01-10",
+            "  Sun 2027-01-10 -> Sun 2026-11-08: 15,000 km expected on 2026-11-08 at 49.7 km/day",
+        ]
+
+    def test_explain_of_a_usage_rule_alone_names_its_meter(self):
+        rule = {
+            "id": "km",
+            "title": "Km",
+            "channel": "sms",
+            "usage": {"meter": "odometer", "every": 15000},
+        }
+        first = schedule(make_plan(rule), FAST)[0]
+        assert first.explain().splitlines() == [
+            "km #1: each 15,000 on the odometer = Sun 2026-11-08",
+            "  Sun 2026-11-08: 15,000 km expected on 2026-11-08 at 49.7 km/day",
+        ]
+
+    def test_the_plan_explanation_names_the_meter_and_the_usage_limit(self):
+        from touchpoints import explain_plan
+
+        text = explain_plan(make_plan())
+        assert (
+            "Meter odometer (km): projected at its use per day over the 1 year before its "
+            "latest reading; 1250 per month with fewer than two readings in that span, from "
+            "0 km on the delivery without any"
+        ) in text.splitlines()
+        assert (
+            "  service [visit] Service: every 12 months from 12 months after delivery, or each "
+            "15,000 km on the odometer if that comes first, with no end"
+        ) in text.splitlines()

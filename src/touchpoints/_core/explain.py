@@ -24,7 +24,6 @@ from touchpoints._model import (
     Plan,
     Rule,
     Usage,
-    exact,
 )
 
 __all__ = ["explain_plan", "explain_rule", "one_line"]
@@ -261,8 +260,8 @@ def _fatigue_words(fatigue: Fatigue) -> list[str]:
 def _usage_words(usage: Usage, meters: Mapping[str, Meter] | None) -> str:
     """A usage limit in words, such as "each 15,000 km on the odometer"."""
     meter = (meters or {}).get(usage.meter)
-    amount = exact(usage.every)
-    number = f"{amount.numerator:,}" if amount.denominator == 1 else f"{usage.every:,g}"
+    amount = usage.every
+    number = f"{int(amount):,}" if amount.is_integer() else f"{amount:,}"
     unit = f" {meter.unit}" if meter is not None else ""
     return f"each {number}{unit} on the {_anchor_words(usage.meter)}"
 

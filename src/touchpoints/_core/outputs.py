@@ -231,8 +231,15 @@ class TouchPoint(NamedTuple):
             origin = str(rule.at)
         elif rule.every is not None:
             origin = f"every {rule.every} from {rule.starting}"
-        else:
+        elif rule.rrule is not None:
             origin = f"{rule.rrule} from {rule.starting}"
+        else:
+            origin = ""
+        if rule.usage is not None:
+            amount = rule.usage.every
+            number = f"{int(amount):,}" if amount.is_integer() else f"{amount:,}"
+            usage = f"each {number} on the {rule.usage.meter}"
+            origin = f"{origin}, or {usage}, whichever comes first" if origin else usage
         planned = self.planned
         lines = [f"{self.rule_id} #{self.occurrence}: {origin} = {day_label(planned)}"]
         lines += [f"  {adjustment}" for adjustment in self.adjustments]
