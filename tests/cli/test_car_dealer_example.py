@@ -59,7 +59,7 @@ def test_the_early_service_at_14200_km_moves_the_next_to_29200_km():
     customer = next(c for c in load_subjects(CUSTOMERS) if c.id == "CAR-0019")
     second = [tp for tp in schedule(plan, customer) if tp.rule_id == "service"][1]
     assert "29,200 km expected on 2027-08-15" in second.adjustments[0].reason
-    assert second.due.date().isoformat() == "2027-08-16"  # Sunday -> Monday
+    assert second.due.isoformat().startswith("2027-08-16")  # Sunday -> Monday
 
 
 def test_the_explanation_reads_naturally(capsys):

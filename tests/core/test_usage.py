@@ -20,7 +20,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from touchpoints import MeterError, Plan, Subject, schedule, schedule_many
+from touchpoints import (
+    HistoryEvent,
+    MeterError,
+    MeterReading,
+    Plan,
+    Subject,
+    schedule,
+    schedule_many,
+)
 
 DELIVERY = date(2026, 1, 10)
 METER = {"unit": "km", "expected": "1250 per month", "starts": "delivery"}
@@ -377,3 +385,59 @@ class TestWords:
             "  service [visit] Service: every 12 months from 12 months after delivery, or each "
             "15,000 km on the odometer if that comes first, with no end"
         ) in text.splitlines()
+
+
+KM = {"id": "km", "title": "Km", "channel": "sms", "usage": {"meter": "odometer", "every": 15000}}
+
+
+class TestMoreHandWorked:
+    def test_a_completion_without_a_reading_takes_the_line_between_two_readings(self):
+        # 9,000 km on 07-10 and 12,000 km on 09-10 (62 days later): on 08-10, 31 days
+        # in, the meter read 9000 + 3000 * 31 / 62 = 10,500 km, so the next threshold is
+        # 25,500 km. The rate since delivery (243 days) is 12000 / 243 km/day:
+        # (25500 - 12000) * 243 / 12000 = 273.4 days after 09-10, so on day 274.
+        assert (date(2026, 9, 10) - date(2026, 7, 10)).days == 62
+        event = {"rule": "km", "occurrence": 1, "status": "completed", "on": "2026-08-10"}
+        subject = car(
+            (DELIVERY, 0), (date(2026, 7, 10), 9000), (date(2026, 9, 10), 12000), history=[event]
+        )
+        second = schedule(make_plan(KM), subject)[1]
+        assert second.due == date(2026, 9, 10) + timedelta(days=274)
+        assert second.adjustments[0].reason.startswith("25,500 km expected on")
+
+    def test_thresholds_below_the_first_reading_are_reached_on_its_day(self):
+        # A used car bought at 40,000 km: 15,000 and 30,000 km are behind it; 45,000 km
+        # is on the line to 49,000 km (181 days later): ceil(5000 * 181 / 9000) = 101.
+        subject = car((DELIVERY, 40000), (date(2026, 7, 10), 49000))
+        result = schedule(make_plan({**KM, "count": 3}), subject)
+        assert dues(result) == [DELIVERY, DELIVERY, DELIVERY + timedelta(days=101)]
+
+    def test_amounts_with_fractions_read_as_written(self):
+        # 2.5 hours a day from 0: 7.5 hours after exactly 3 days.
+        rule = {**KM, "usage": {"meter": "odometer", "every": 7.5}, "count": 1}
+        subject = car((DELIVERY, 0), (DELIVERY + timedelta(days=2), 5))
+        plan = make_plan(rule, meter={**METER, "unit": "hours"})
+        [first] = schedule(plan, subject)
+        assert first.due == DELIVERY + timedelta(days=3)
+        assert first.adjustments[0].reason == "7.5 hours expected on 2026-01-13 at 2.5 hours/day"
+
+    def test_until_ends_the_series_even_when_the_kilometres_would_go_on(self):
+        # until 2027-09-10: the second 12 months (2028-01-10) are past it, but 30,000 km
+        # (2027-09-06) is not; 45,000 km (2028-07-03) is.
+        plan = make_plan({**SERVICE, "until": "delivery + 20 months"})
+        assert dues(schedule(plan, FAST)) == [date(2026, 11, 8), date(2027, 9, 6)]
+
+    def test_a_skipped_touch_point_does_not_reset_the_threshold(self):
+        event = {"rule": "km", "occurrence": 1, "status": "skipped"}
+        subject = FAST.model_copy(update={"history": (HistoryEvent.model_validate(event),)})
+        result = schedule(make_plan({**KM, "count": 2}), subject)
+        assert dues(result) == [date(2027, 9, 6)]
+        assert result.omitted[0].kind == "history"
+
+    def test_only_a_completion_records_a_reading(self):
+        with pytest.raises(ValidationError, match="only a completed event records"):
+            HistoryEvent(rule="km", occurrence=1, status="skipped", reading=5)
+
+    def test_a_reading_date_is_text(self):
+        with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+            MeterReading.model_validate({"on": 20260110, "value": 1})
