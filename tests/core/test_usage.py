@@ -441,3 +441,15 @@ class TestMoreHandWorked:
     def test_a_reading_date_is_text(self):
         with pytest.raises(ValidationError, match="YYYY-MM-DD"):
             MeterReading.model_validate({"on": 20260110, "value": 1})
+
+
+def test_a_new_term_counts_its_thresholds_from_the_reading_on_its_first_day():
+    # Renewed on 2027-01-10, 184 days after the 9,000 km reading: the meter then reads
+    # about 18,149 km, so the term's first threshold is 15,000 km further, reached
+    # ceil(15000 * 181 / 9000) = 302 days after the renewal. Counted from 0 instead,
+    # 15,000 km would be long past, and the term would start overdue.
+    renewal = date(2027, 1, 10)
+    plan = make_plan({**SERVICE, "count": 1}, term={"starts": "delivery"})
+    subject = FAST.model_copy(update={"renewals": (renewal,)})
+    terms = {tp.term: tp.due for tp in schedule(plan, subject, end=date(2029, 1, 1))}
+    assert terms == {1: date(2026, 11, 8), 2: renewal + timedelta(days=302)}

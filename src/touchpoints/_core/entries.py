@@ -91,9 +91,10 @@ def rule_entries(
         walls = occurrences(rule, term.anchor, time_of_day, seek, days, rebase, horizon)
     else:
         meter, readings = plan.meters[rule.usage.meter], run.meters.get(rule.usage.meter, ())
+        since = term.anchor(plan.term.starts) if plan.term and term.number > 1 else None
         walls = usage_occurrences(
             rule, meter, readings, run.subject_id, term.anchor, time_of_day, days, rebase,
-            mine, zone, notes,
+            mine, zone, notes, since,
         )  # fmt: skip
     for occurrence, planned in walls:
         event = mine.get(occurrence)

@@ -13,8 +13,9 @@ The projection is one deterministic rule, computed in exact fractions:
   day when even that one is past it). A threshold above the latest reading is reached
   ``ceil((threshold - latest) / rate)`` days after the latest reading: the first day
   the meter is expected to show it. With a rate of 0 it is never reached.
-- The thresholds of occurrence ``n`` are ``n × every``, or, after the latest
-  completed occurrence ``k`` before ``n``, its reading plus ``(n - k) × every``. A
+- The thresholds of occurrence ``n`` are ``n × every`` (in a contract term after the
+  first: the reading on the term's first day plus ``n × every``), or, after the
+  latest completed occurrence ``k`` before ``n``, its reading plus ``(n - k) × every``. A
   completion's reading is the one its history event records, else the meter's
   reading on its day (read off the line above, or projected past the latest one).
 - With ``every`` as well, occurrence ``n`` is due on the earlier of the two: the
@@ -171,15 +172,18 @@ def usage_walls(
     rebase: Mapping[int, date] | None,
     events: Mapping[int, HistoryEvent],
     zone: ZoneInfo,
+    since: date | None = None,
 ) -> Iterator[tuple[int, Wall, Adjustment]]:
     """Occurrence numbers, wall-clock values and the note saying what set each, of a
     usage rule, in order (see the module docstring).
 
     ``rebase`` floats the time series as for :func:`~touchpoints._core.series.occurrences`;
-    ``events`` are the rule's deciding history events in this term.
+    ``events`` are the rule's deciding history events in this term; ``since`` is
+    the first day of a term after the first (None in the first).
     """
     assert rule.usage is not None
     amount = exact(rule.usage.every)
+    start = Fraction(0) if since is None else line.reading_on(since)
     resets: list[tuple[int, Fraction]] = []
     for k in sorted(events):
         event = events[k]
@@ -196,7 +200,7 @@ def usage_walls(
     def threshold(n: int) -> Fraction:
         before = bisect_left(done, n) - 1  # the latest completion before n
         if before < 0:
-            return n * amount
+            return start + n * amount
         k, value = resets[before]
         return value + (n - k) * amount
 
@@ -241,9 +245,11 @@ def usage_occurrences(
     events: Mapping[int, HistoryEvent],
     zone: ZoneInfo,
     notes: dict[int, Adjustment],
+    since: date | None = None,
 ) -> Iterator[tuple[int, Wall]]:
     """:func:`usage_walls` for one subject's readings, as the engine's series are:
     occurrence numbers and wall-clock values; each note goes into ``notes``.
+    ``since`` is the first day of a contract term after the first.
 
     Raises:
         MeterError: the subject has no reading of the meter, and the meter has no
@@ -261,7 +267,7 @@ def usage_occurrences(
         )
     line = project(meter, readings, lambda: anchor(starts or ""))
     for n, wall, note in usage_walls(
-        rule, meter, line, anchor, contact_time, days, rebase, events, zone
+        rule, meter, line, anchor, contact_time, days, rebase, events, zone, since
     ):
         notes[n] = note
         yield n, wall
