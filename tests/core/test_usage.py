@@ -453,3 +453,21 @@ def test_a_new_term_counts_its_thresholds_from_the_reading_on_its_first_day():
     subject = FAST.model_copy(update={"renewals": (renewal,)})
     terms = {tp.term: tp.due for tp in schedule(plan, subject, end=date(2029, 1, 1))}
     assert terms == {1: date(2026, 11, 8), 2: renewal + timedelta(days=302)}
+
+
+def test_two_readings_on_one_day_are_one_step_of_the_line():
+    # 5,000 and 9,000 km both on 2026-07-10: 7,000 km is reached that day, and a
+    # completion on that day without a reading took the higher one, 9,000 km.
+    rule = {**KM, "usage": {"meter": "odometer", "every": 7000}, "count": 2}
+    event = {"rule": "km", "occurrence": 1, "status": "completed", "on": "2026-07-10"}
+    subject = car(
+        (DELIVERY, 0), (date(2026, 7, 10), 5000), (date(2026, 7, 10), 9000), history=[event]
+    )
+    first, second = schedule(make_plan(rule), subject)
+    assert first.due == date(2026, 7, 10)
+    assert second.adjustments[0].reason.startswith("16,000 km expected on")
+
+
+def test_the_rate_is_measured_over_whole_days():
+    with pytest.raises(ValidationError, match="whole days, weeks, months or years"):
+        make_plan(meter={**METER, "rate_over": "10 business days"})

@@ -24,6 +24,7 @@ from touchpoints._model import (
     Plan,
     Rule,
     Usage,
+    reading_text,
 )
 
 __all__ = ["explain_plan", "explain_rule", "one_line"]
@@ -260,8 +261,7 @@ def _fatigue_words(fatigue: Fatigue) -> list[str]:
 def _usage_words(usage: Usage, meters: Mapping[str, Meter] | None) -> str:
     """A usage limit in words, such as "each 15,000 km on the odometer"."""
     meter = (meters or {}).get(usage.meter)
-    amount = usage.every
-    number = f"{int(amount):,}" if amount.is_integer() else f"{amount:,}"
+    number = reading_text(usage.every)
     unit = f" {meter.unit}" if meter is not None else ""
     return f"each {number}{unit} on the {_anchor_words(usage.meter)}"
 

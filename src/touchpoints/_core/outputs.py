@@ -20,7 +20,7 @@ from touchpoints._core.omissions import (
     OmissionKind,
     RuleOccurrence,
 )
-from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of
+from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of, reading_text
 
 __all__ = [
     "OMISSION_KINDS",
@@ -236,9 +236,7 @@ class TouchPoint(NamedTuple):
         else:
             origin = ""
         if rule.usage is not None:
-            amount = rule.usage.every
-            number = f"{int(amount):,}" if amount.is_integer() else f"{amount:,}"
-            usage = f"each {number} on the {rule.usage.meter}"
+            usage = f"each {reading_text(rule.usage.every)} on the {rule.usage.meter}"
             origin = f"{origin}, or {usage}, whichever comes first" if origin else usage
         planned = self.planned
         lines = [f"{self.rule_id} #{self.occurrence}: {origin} = {day_label(planned)}"]

@@ -25,7 +25,7 @@ The projection is one deterministic rule, computed in exact fractions:
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -47,6 +47,7 @@ from touchpoints._model import (
     Wall,
     day_of,
     exact,
+    reading_text,
     to_local_date,
     to_wall,
 )
@@ -88,6 +89,8 @@ class Projection:
             if index == 0:
                 return points[0][0]
             (day0, value0), (day1, value1) = points[index - 1], points[index]
+            if day0 == day1:  # two readings on one day: a step
+                return day1
             slope = (value1 - value0) / (day1 - day0).days
             return day0 + timedelta(days=ceil((threshold - value0) / slope))
         if self.rate <= 0:
@@ -106,8 +109,10 @@ class Projection:
         last_day, last = points[-1]
         if day >= last_day:
             return last + self.rate * (day - last_day).days
-        index = bisect_left([d for d, _ in points], day)
+        index = bisect_right([d for d, _ in points], day)  # after readings on ``day``
         (day0, value0), (day1, value1) = points[index - 1], points[index]
+        if day0 == day:
+            return value0  # the day's (highest) reading
         return value0 + (value1 - value0) * (day - day0).days / (day1 - day0).days
 
     def words(self, meter: Meter, threshold: Fraction, day: date | None) -> str:
@@ -156,7 +161,7 @@ def check_readings(
             raise MeterError(
                 subject_id,
                 name,
-                f"the reading of {late.value:,g} on {late.on.isoformat()} is after the "
+                f"the reading of {reading_text(late.value)} on {late.on.isoformat()} is after the "
                 f"'as of' date {as_of.isoformat()}; readings are what was read up to "
                 "'as of', so check its date or the 'as of' date",
             )

@@ -67,6 +67,7 @@ from touchpoints._model.meters import (
     MeterReading,
     Usage,
     exact,
+    reading_text,
 )
 from touchpoints._model.rules import MAX_COUNT, CustomerWords, Rule
 from touchpoints._model.plan import ChannelWindow, Plan, Term
@@ -132,6 +133,7 @@ __all__ = [
     "localize",
     "merge_calendars",
     "model_error",
+    "reading_text",
     "to_local_date",
     "to_wall",
     "zone_for",

@@ -14,10 +14,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Annotated, Final
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from touchpoints._model.base import ANCHOR_NAME_PATTERN, RATE_PATTERN, Frozen
+from touchpoints._model.base import ANCHOR_NAME_PATTERN, RATE_PATTERN, Frozen, model_error
 from touchpoints._model.durations import Duration
 from touchpoints._model.fields import AnchorName
 
@@ -29,6 +29,7 @@ __all__ = [
     "MeterReading",
     "Usage",
     "exact",
+    "reading_text",
 ]
 
 MAX_METER_VALUE: Final = 1e15
@@ -63,6 +64,15 @@ def exact(value: float) -> Fraction:
     (Fraction(1, 10), Fraction(15000, 1))
     """
     return Fraction(repr(float(value)))
+
+
+def reading_text(value: float) -> str:
+    """A reading or amount as people write it, with thousands separated.
+
+    >>> reading_text(15000.0), reading_text(1e6), reading_text(14250.5)
+    ('15,000', '1,000,000', '14,250.5')
+    """
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def _reading_day(value: object) -> object:
@@ -141,6 +151,18 @@ class Meter(Frozen):
             "'1 year'; with fewer than two, 'expected' does."
         ),
     )
+
+    @model_validator(mode="after")
+    def _check_span(self) -> Meter:
+        span = self.rate_over
+        if span.is_zero or span.has_time or span.business_days:
+            raise model_error(
+                "rate_over",
+                "the rate is measured over whole days, weeks, months or years, such as "
+                f"'1 year'; found '{span}'",
+                key="rate_over",
+            )
+        return self
 
     def expected_per_day(self) -> Fraction:
         """The expected use per day, exactly."""

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from touchpoints._model.base import Frozen, model_error
 from touchpoints._model.business import BusinessCalendar
 from touchpoints._model.fields import AnchorName, Slug, TimeZoneName
-from touchpoints._model.meters import MAX_METER_VALUE, MeterName, MeterReading
+from touchpoints._model.meters import MAX_METER_VALUE, MeterName, MeterReading, reading_text
 
 __all__ = ["AnchorValue", "AttributeValue", "HistoryEvent", "Subject"]
 
@@ -157,12 +157,13 @@ class Subject(Frozen):
         for name, readings in self.meters.items():
             for earlier, later in pairwise(readings):
                 if later.value < earlier.value:  # sorted by day, then value
+                    low, high = reading_text(later.value), reading_text(earlier.value)
                     raise model_error(
                         "meters",
-                        f"subject {self.id!r}: meter {name!r} reads {later.value:,g} on "
-                        f"{later.on.isoformat()}, less than the {earlier.value:,g} it read "
-                        f"on {earlier.on.isoformat()}; a meter only goes up, so check "
-                        "both readings (a replaced meter needs readings of one meter only)",
+                        f"subject {self.id!r}: meter {name!r} reads {low} on "
+                        f"{later.on.isoformat()}, less than the {high} it read on "
+                        f"{earlier.on.isoformat()}; a meter only goes up, so check both "
+                        "readings (a replaced meter needs readings of one meter only)",
                         key="meters",
                     )
         return self
