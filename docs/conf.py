@@ -35,7 +35,7 @@ nitpicky = True
 nitpick_ignore_regex = [
     (
         r"py:.*",
-        r"(datetime|dataclasses|collections\.abc|typing|typing_extensions|zoneinfo|uuid|argparse|io|os"
+        r"(datetime|dataclasses|collections\.abc|fractions|typing|typing_extensions|zoneinfo|uuid|argparse|io|os"
         r"|pydantic|pydantic_core|annotated_types|dateutil|hypothesis|icalendar|caldav"
         r"|requests|niquests|httpx)(\..*)?",
     ),

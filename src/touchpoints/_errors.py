@@ -32,6 +32,7 @@ __all__ = [
     "DuplicateTouchPointError",
     "ExportError",
     "JSONReadError",
+    "MeterError",
     "MissingAnchorError",
     "PlanError",
     "Problem",
@@ -169,6 +170,27 @@ class MissingAnchorError(ScheduleError, LookupError):
             f"needs. Give the subject a {anchor!r} anchor, or mark the rule "
             "'optional: true' to leave it out for such subjects."
         )
+
+
+class MeterError(ScheduleError):
+    """A subject's meter readings cannot be used for a usage rule.
+
+    Attributes:
+        subject_id: the subject.
+        meter: the meter's name.
+        problem: what is wrong and what would be valid, in words.
+
+    >>> print(MeterError("cust-42", "odometer", "the reading of 9,000 on 2026-07-10 is "
+    ...                  "after the 'as of' date 2026-07-01"))
+    Subject 'cust-42', meter 'odometer': the reading of 9,000 on 2026-07-10 is after the
+    'as of' date 2026-07-01
+    """
+
+    def __init__(self, subject_id: str, meter: str, problem: str) -> None:
+        self.subject_id = subject_id
+        self.meter = meter
+        self.problem = problem
+        super().__init__(f"Subject {subject_id!r}, meter {meter!r}: {problem}")
 
 
 class TooManyTouchPointsError(ScheduleError, OverflowError):

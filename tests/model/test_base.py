@@ -26,6 +26,7 @@ from touchpoints._model import (
     ANCHOR_NAME_PATTERN,
     CHANNEL_PATTERN,
     DAY_NAMES,
+    RATE_PATTERN,
     SLUG_PATTERN,
     TAG_PATTERN,
     WEEKDAY_CODES,
@@ -114,7 +115,7 @@ def _schema_patterns(schema: object) -> set[str]:
 
 def test_the_schema_uses_only_the_shared_patterns() -> None:
     patterns = _schema_patterns(Plan.model_json_schema(by_alias=True))
-    shared = {SLUG_PATTERN, ANCHOR_NAME_PATTERN, CHANNEL_PATTERN, TAG_PATTERN}
+    shared = {SLUG_PATTERN, ANCHOR_NAME_PATTERN, CHANNEL_PATTERN, TAG_PATTERN, RATE_PATTERN}
     assert shared <= patterns
     # The only other pattern is the holiday region's.
     assert len(patterns - shared) == 1

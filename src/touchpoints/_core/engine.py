@@ -33,6 +33,7 @@ from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import default_end, events_by_rule, labeller, stops, terms
 from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, Schedule, TouchPoint
 from touchpoints._core.rows import Entry, StageKey, SubjectKey, order
+from touchpoints._core.usage import check_readings
 from touchpoints._errors import MissingAnchorError, ScheduleError, TooManyTouchPointsError
 from touchpoints._model import (
     BusinessCalendar,
@@ -192,6 +193,7 @@ class _Engine:
         "_calendars",
         "_end",
         "_limit",
+        "_meters",
         "_names",
         "_plan",
         "_rolls",
@@ -244,6 +246,8 @@ class _Engine:
         self._calendars: dict[tuple[int, BusinessCalendar | None], OpenDays] = {}
         # Only the attributes some condition reads are part of a subject's key.
         self._attributes = tuple(sorted({name for rule in plan.rules for name in rule.when}))
+        # Likewise the meters some usage rule reads.
+        self._meters = tuple(sorted({r.usage.meter for r in plan.rules if r.usage is not None}))
 
     def schedule(self, subject: Subject) -> Schedule:
         computed = self.compute(subject.id, self.key(subject), {})
@@ -259,7 +263,8 @@ class _Engine:
 
     def key(self, subject: Subject) -> SubjectKey:
         """What the subject's schedule depends on: its zone, its anchors' dates, and
-        its calendar, history, renewals and the attributes conditions read."""
+        its calendar, history, renewals, the attributes conditions read and the
+        readings of the meters usage rules read."""
         zone_key = subject.timezone or self._plan.timezone
         anchors = subject.anchors
         values: list[date | None] = []
@@ -280,6 +285,7 @@ class _Engine:
             subject.history,
             renewals,
             tuple((name in attributes, attributes.get(name)) for name in self._attributes),
+            tuple((name, subject.meters.get(name, ())) for name in self._meters),
         )
         return SubjectKey(zone_key, stage)
 
@@ -360,6 +366,8 @@ class _Engine:
         if self._end is None and end == date.max:
             upper = None  # the horizon runs past the year 9999: nothing ends the window
         fatigue = plan.fatigue
+        if key.meters and self._as_of is not None:
+            check_readings(subject_id, dict(key.meters), to_local_date(self._as_of, zone))
         run = Run(
             subject_id=subject_id,
             zone=zone,
@@ -375,6 +383,7 @@ class _Engine:
             stops=stops(plan, anchor),
             events=events_by_rule(key.history),
             subject_calendar=subject_calendar,
+            meters=dict(key.meters),
         )
         known = {rule.id for rule in plan.rules}
         for rule_id in sorted({rule_id for rule_id, _ in run.events} - known):

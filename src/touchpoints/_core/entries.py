@@ -8,6 +8,7 @@ step of it is a named function here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,11 +18,13 @@ from touchpoints._core.lifecycle import TERM_END, Events, Term, labeller, missed
 from touchpoints._core.outputs import Omission
 from touchpoints._core.rows import Entry
 from touchpoints._core.series import occurrences
+from touchpoints._core.usage import usage_occurrences
 from touchpoints._errors import TooManyTouchPointsError
 from touchpoints._model import (
     Adjustment,
     BusinessCalendar,
     HistoryEvent,
+    MeterReading,
     OpenDays,
     Plan,
     Rule,
@@ -51,6 +54,7 @@ class Run:
     subject_calendar: BusinessCalendar | None
     entries: list[Entry] = field(default_factory=list)
     omitted: list[Omission] = field(default_factory=list)
+    meters: Mapping[str, tuple[MeterReading, ...]] = field(default_factory=dict)
 
 
 def rule_entries(
@@ -82,10 +86,21 @@ def rule_entries(
     missed: list[Entry] = []
     new = tuple.__new__
     seek, stop, horizon = _search_bounds(run, days.reach if rolls else 0)
-    walls = occurrences(rule, term.anchor, time_of_day, seek, days, rebase, horizon)
+    notes: dict[int, Adjustment] = {}  # what set each usage rule's touch point
+    if rule.usage is None:
+        walls = occurrences(rule, term.anchor, time_of_day, seek, days, rebase, horizon)
+    else:
+        meter, readings = plan.meters[rule.usage.meter], run.meters.get(rule.usage.meter, ())
+        since = term.anchor(plan.term.starts) if plan.term and term.number > 1 else None
+        walls = usage_occurrences(
+            rule, meter, readings, run.subject_id, term.anchor, time_of_day, days, rebase,
+            mine, zone, notes, since,
+        )  # fmt: skip
     for occurrence, planned in walls:
         event = mine.get(occurrence)
         wall, moves = _moved(planned, event, time_of_day, zone, days if rolls else None)
+        if notes:
+            moves = (notes.pop(occurrence), *moves)
         point, planned_point = wall, planned
         if exact:
             point = place(wall, zone)

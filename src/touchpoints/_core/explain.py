@@ -7,7 +7,7 @@ prints what they return.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from touchpoints._core.arguments import require
@@ -20,8 +20,11 @@ from touchpoints._model import (
     BusinessCalendar,
     Duration,
     Fatigue,
+    Meter,
     Plan,
     Rule,
+    Usage,
+    reading_text,
 )
 
 __all__ = ["explain_plan", "explain_rule", "one_line"]
@@ -255,11 +258,32 @@ def _fatigue_words(fatigue: Fatigue) -> list[str]:
     return words
 
 
-def explain_rule(rule: Rule) -> str:
+def _usage_words(usage: Usage, meters: Mapping[str, Meter] | None) -> str:
+    """A usage limit in words, such as "each 15,000 km on the odometer"."""
+    meter = (meters or {}).get(usage.meter)
+    number = reading_text(usage.every)
+    unit = f" {meter.unit}" if meter is not None else ""
+    return f"each {number}{unit} on the {_anchor_words(usage.meter)}"
+
+
+def _meter_words(name: str, meter: Meter) -> str:
+    """How a meter is projected, in words."""
+    words = (
+        f"{_anchor_words(name)} ({meter.unit}): projected at its use per day over the "
+        f"{meter.rate_over} before its latest reading; {meter.expected} with fewer than "
+        "two readings in that span"
+    )
+    if meter.starts is not None:
+        words += f", from 0 {meter.unit} on the {_anchor_words(meter.starts)} without any"
+    return words
+
+
+def explain_rule(rule: Rule, *, meters: Mapping[str, Meter] | None = None) -> str:
     """One rule in plain words: its title, then when it happens.
 
     Args:
         rule: the rule to describe.
+        meters: the plan's meters, for the unit of a usage limit.
 
     Returns:
         One line, such as ``Renewal meeting: once, on the renewal``.
@@ -273,9 +297,21 @@ def explain_rule(rule: Rule) -> str:
     ...                         rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO",
     ...                         starting="start + 3 days", count=8, optional=True)))
     Health check: every 3 months on the first Monday from 3 days after start, at most 8 times (optional: left out for subjects without a start date)
+    >>> print(explain_rule(Rule.model_validate({
+    ...     "id": "service", "title": "Service", "channel": "visit", "every": "1 year",
+    ...     "starting": "delivery + 1 year", "usage": {"meter": "odometer", "every": 15000}}),
+    ...     meters={"odometer": Meter(unit="km", expected="1250 per month")}))
+    Service: every year from 1 year after delivery, or each 15,000 km on the odometer if that comes first, with no end
     """  # noqa: E501 - doctest output is one line
     require(rule, Rule, "rule")
-    if rule.at is not None:
+    if rule.usage is not None and rule.every is None:
+        timing = f"{_usage_words(rule.usage, meters)}, on the day its readings project"
+        if rule.until is not None:
+            timing += f", until {_expression_words(rule.until)} (inclusive)"
+        if rule.count is not None:
+            times = "once" if rule.count == 1 else f"{rule.count} times"
+            timing += f", at most {times}"
+    elif rule.at is not None:
         timing = f"once, on {_expression_words(rule.at)}"
         if not rule.at.offset.is_zero:
             timing = f"once, {_expression_words(rule.at)}"
@@ -287,7 +323,10 @@ def explain_rule(rule: Rule) -> str:
             assert rule.rrule is not None
             timing = _rrule_words(rule.rrule)
         timing += f" from {_expression_words(rule.starting)}"
+        if rule.usage is not None:
+            timing += f", or {_usage_words(rule.usage, meters)} if that comes first"
         if rule.until is not None:
+            timing += "," if rule.usage is not None else ""
             timing += f" until {_expression_words(rule.until)} (inclusive)"
         if rule.count is not None:
             times = "once" if rule.count == 1 else f"{rule.count} times"
@@ -376,6 +415,7 @@ def explain_plan(plan: Plan) -> str:
             f"Missed touch points (due before the 'as of' date, no history): "
             f"{_MISSED_WORDS[plan.missed]}"
         )
+    lines.extend(f"Meter {_meter_words(name, meter)}" for name, meter in plan.meters.items())
     if plan.business_calendar is not None:
         calendar = plan.business_calendar
         if calendar.workdays is None:  # say the default: weekends are closed
@@ -398,7 +438,10 @@ def explain_plan(plan: Plan) -> str:
         f"Without a window: touch points up to {plan.horizon} after the subject's earliest anchor"
     )
     lines.append("Touch points:")
-    lines.extend(f"  {rule.id} [{rule.channel}] {explain_rule(rule)}" for rule in plan.rules)
+    lines.extend(
+        f"  {rule.id} [{rule.channel}] {explain_rule(rule, meters=plan.meters)}"
+        for rule in plan.rules
+    )
     return "\n".join(lines)
 
 

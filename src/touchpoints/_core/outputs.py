@@ -20,7 +20,7 @@ from touchpoints._core.omissions import (
     OmissionKind,
     RuleOccurrence,
 )
-from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of
+from touchpoints._model import Adjustment, Duration, Rule, day_label, day_of, reading_text
 
 __all__ = [
     "OMISSION_KINDS",
@@ -231,8 +231,13 @@ class TouchPoint(NamedTuple):
             origin = str(rule.at)
         elif rule.every is not None:
             origin = f"every {rule.every} from {rule.starting}"
-        else:
+        elif rule.rrule is not None:
             origin = f"{rule.rrule} from {rule.starting}"
+        else:
+            origin = ""
+        if rule.usage is not None:
+            usage = f"each {reading_text(rule.usage.every)} on the {rule.usage.meter}"
+            origin = f"{origin}, or {usage}, whichever comes first" if origin else usage
         planned = self.planned
         lines = [f"{self.rule_id} #{self.occurrence}: {origin} = {day_label(planned)}"]
         lines += [f"  {adjustment}" for adjustment in self.adjustments]

@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from touchpoints._model import Adjustment, AttributeValue, BusinessCalendar, HistoryEvent, Rule
+from touchpoints._model import (
+    Adjustment,
+    AttributeValue,
+    BusinessCalendar,
+    HistoryEvent,
+    MeterReading,
+    Rule,
+)
 
 __all__ = ["Entry", "StageKey", "SubjectKey", "order"]
 
@@ -46,7 +53,8 @@ class StageKey(NamedTuple):
 
     ``anchors`` holds the local date of every anchor the plan reads, in the order of
     ``_Engine``'s anchor names (None where the subject has none); ``attributes`` holds
-    ``(present, value)`` for each attribute a condition reads.
+    ``(present, value)`` for each attribute a condition reads, ``meters`` the
+    readings of each meter a usage rule reads.
     """
 
     anchors: tuple[date | None, ...]
@@ -54,6 +62,7 @@ class StageKey(NamedTuple):
     history: tuple[HistoryEvent, ...]
     renewals: tuple[date, ...]
     attributes: tuple[tuple[bool, AttributeValue], ...]
+    meters: tuple[tuple[str, tuple[MeterReading, ...]], ...] = ()
 
 
 class SubjectKey(NamedTuple):

@@ -34,6 +34,8 @@ _ISO_DATE: Final = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
 _FIXED_COLUMNS: Final = ("id", "timezone")
+_METER_COLUMN: Final = re.compile(r"meters\.([A-Za-z][A-Za-z0-9_]{0,63})(\.on)?")
+"""A meter's latest reading: ``meters.odometer`` (the value) and ``meters.odometer.on``."""
 
 
 class _Lines:
@@ -104,9 +106,36 @@ class _Columns:
         self.id = self.names.index("id") if "id" in seen else -1
         self.timezone = self.names.index("timezone") if "timezone" in seen else -1
         self.anchors = [(i, n) for i, n in enumerate(self.names) if n in anchors]
+        self.meters = self._meter_columns(line)
         self.attributes = [
-            (i, n) for i, n in enumerate(self.names) if n not in anchors and n not in _FIXED_COLUMNS
+            (i, n)
+            for i, n in enumerate(self.names)
+            if n not in anchors and n not in _FIXED_COLUMNS and not _METER_COLUMN.fullmatch(n)
         ]
+
+    def _meter_columns(self, line: int) -> list[tuple[str, int, int]]:
+        """Each meter's name and the indexes of its value and date columns."""
+        values: dict[str, int] = {}
+        days: dict[str, int] = {}
+        for index, name in enumerate(self.names):
+            found = _METER_COLUMN.fullmatch(name)
+            if found:
+                (days if found.group(2) else values)[found.group(1)] = index
+        for meter in sorted(set(values) ^ set(days)):
+            has, lacks = (
+                (f"meters.{meter}", f"meters.{meter}.on")
+                if meter in values
+                else (f"meters.{meter}.on", f"meters.{meter}")
+            )
+            self.problems.append(
+                Problem(
+                    has,
+                    f"the column {has!r} needs a column {lacks!r} beside it: a meter's "
+                    "latest reading is its value and the day it was read",
+                    line,
+                )
+            )
+        return [(meter, values[meter], days[meter]) for meter in values if meter in days]
 
     def near_misses(self, known: Collection[str], line: int) -> list[Problem]:
         missing = [name for name in known if name not in self.names]
@@ -122,15 +151,25 @@ class _Columns:
         return problems
 
     def subject(self, cells: list[str]) -> dict[str, Any]:
+        meters: dict[str, list[dict[str, str]]] = {}
+        for meter, value, day in self.meters:
+            reading = {"value": cells[value].strip(), "on": cells[day].strip()}
+            if any(reading.values()):
+                meters[meter] = [{key: text for key, text in reading.items() if text}]
         return {
             "id": cells[self.id],
             "timezone": cells[self.timezone].strip() or None if self.timezone >= 0 else None,
             "anchors": {name: cells[i].strip() for i, name in self.anchors if cells[i].strip()},
             "attributes": {name: cells[i] for i, name in self.attributes if cells[i].strip()},
+            **({"meters": meters} if meters else {}),
         }
 
     def column_of(self, path: FieldPath) -> tuple[str, int | None]:
         name = str(path[1]) if len(path) > 1 and path[0] in ("anchors", "attributes") else ""
+        if len(path) > 1 and path[0] == "meters":
+            rest = str(path[1])
+            meter = re.split(r"[.\[]", rest, maxsplit=1)[0]
+            name = f"meters.{meter}.on" if rest.endswith(".on") else f"meters.{meter}"
         name = name or (str(path[0]) if path else "")
         index = self.names.index(name) + 1 if name in self.names else None
         return name, index
@@ -189,7 +228,10 @@ def _anchor_columns(
     return tuple(
         name
         for name, is_date, has_value in zip(names, dates, used, strict=True)
-        if is_date and has_value and name not in _FIXED_COLUMNS
+        if is_date
+        and has_value
+        and name not in _FIXED_COLUMNS
+        and not _METER_COLUMN.fullmatch(name)
     )
 
 

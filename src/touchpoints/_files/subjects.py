@@ -1,23 +1,25 @@
 """Subject files: customers, assets or contracts read from CSV, YAML or JSON, and the
 anchor names a plan lets them give.
 
-- **CSV** (``.csv``) is read row by row, so a file of any length takes little
-  memory. The first row names the columns: ``id`` (required), ``timezone``
-  (optional), one column per anchor, and any other columns, which become
-  attributes (as text). An empty cell means "no value": no anchor, no time zone, no
-  attribute. Blank rows are skipped; a byte-order mark is allowed; cells may be
-  quoted as usual (``"Müller, Anna"``, ``"the ""Pro"" plan"``). The delimiter is the
-  header's: ``,``, ``;`` (Excel's default in much of Europe) or a tab, found with
-  :class:`csv.Sniffer`. A column mapping reads columns of other names (a CRM's
-  ``purchase_date`` as the ``purchase`` anchor). The file is checked as it is read:
-  good rows are yielded, and after the last row a :class:`~touchpoints.SubjectError`
-  lists every row with problems, naming the line, the column (counted in cells, from
-  1), the value and what is valid (the first 50 problems, and how many more).
+- **CSV** (``.csv``) is read row by row, so a file of any length takes little memory.
+  The first row names the columns: ``id`` (required), ``timezone`` (optional), one
+  column per anchor, ``meters.NAME`` and ``meters.NAME.on`` for the latest reading of
+  meter ``NAME`` (its value and day), and any other columns, which become attributes (as
+  text). An empty cell means "no value": no anchor, no time zone, no attribute. Blank
+  rows are skipped; a byte-order mark is allowed; cells may be quoted as usual
+  (``"Müller, Anna"``, ``"the ""Pro"" plan"``). The delimiter is the header's: ``,``,
+  ``;`` (Excel's default in much of Europe) or a tab, found with :class:`csv.Sniffer`. A
+  column mapping reads columns of other names (a CRM's ``purchase_date`` as the
+  ``purchase`` anchor). The file is checked as it is read: good rows are yielded, and
+  after the last row a :class:`~touchpoints.SubjectError` lists every row with problems,
+  naming the line, the column (counted in cells, from 1), the value and what is valid
+  (the first 50 problems, and how many more).
 - **YAML and JSON** (``.yaml``, ``.yml``, ``.json``) hold a list of subjects, or one
-  mapping for a single subject, each with the keys ``id``, ``timezone``,
-  ``anchors`` and ``attributes``. These files are read whole (at most
-  :data:`~touchpoints._files.reading.MAX_FILE_BYTES`; use CSV for more), and every problem
-  in the file is reported at once, with its line and column.
+  mapping for a single subject, each with the keys ``id``, ``timezone``, ``anchors``,
+  ``attributes`` and the rest of :class:`~touchpoints.Subject`'s (such as ``meters``,
+  every reading of each meter). These files are read whole (at most
+  :data:`~touchpoints._files.reading.MAX_FILE_BYTES`; use CSV for more), and every
+  problem in the file is reported at once, with its line and column.
 
 Which CSV columns are anchors: with ``anchors=`` given (normally a plan's subject
 anchors and derived anchors, see :func:`plan_anchor_names`), exactly the columns of

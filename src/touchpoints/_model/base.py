@@ -17,6 +17,7 @@ __all__ = [
     "CHANNEL_PATTERN",
     "DAY_NAMES",
     "KNOWN_CHANNELS",
+    "RATE_PATTERN",
     "SLUG_PATTERN",
     "TAG_PATTERN",
     "WEEKDAYS",
@@ -38,6 +39,9 @@ CHANNEL_PATTERN: Final = r"^[a-z][a-z0-9_-]{0,31}$"
 
 TAG_PATTERN: Final = r"^[^,;\\\r\n]+$"
 """A tag: any text without ',', ';', '\\' or line breaks (they would split it in iCalendar)."""
+
+RATE_PATTERN: Final = r"^\s*(\d[\d,_]*(?:\.\d+)?)\s+per\s+(day|week|month|year)\s*$"
+"""An expected rate of use: an amount per day, week, month or year, such as ``1250 per month``."""
 
 KNOWN_CHANNELS: Final = ("call", "email", "visit", "meeting", "letter", "sms")
 """The channels every tool understands; any other lowercase word is allowed too."""

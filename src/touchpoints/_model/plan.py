@@ -2,7 +2,8 @@
 
 A :class:`Plan` holds its rules (each a :class:`Rule`) and checks what only the whole
 plan can: derived anchors that refer to each other, duplicate rule ids, times of day
-in an all-day plan, and series that end before they start.
+in an all-day plan, series that end before they start, and usage limits on meters
+it does not declare.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from touchpoints._model.fields import (
     Text,
     TimeZoneName,
 )
+from touchpoints._model.meters import Meter, MeterName
 from touchpoints._model.rules import Rule
 
 __all__ = ["ChannelWindow", "Plan", "Term"]
@@ -191,6 +193,14 @@ class Plan(Frozen):
         default_factory=dict,
         description="Contact windows per channel: a time of day and the weekdays it is used on.",
     )
+    meters: Mapping[MeterName, Meter] = Field(
+        default_factory=dict,
+        max_length=50,
+        description=(
+            "The meters usage limits count on, such as {odometer: {unit: km, expected: "
+            "'1250 per month', starts: delivery}}."
+        ),
+    )
     rules: Annotated[tuple[Rule, ...], AfterValidator(_at_least_one_rule)] = Field(
         alias="touchpoints",
         max_length=1_000,
@@ -218,6 +228,7 @@ class Plan(Frozen):
         used.update(dict.fromkeys(self.stop))
         if self.term is not None:
             used[self.term.starts] = None
+        used.update(dict.fromkeys(m.starts for m in self.meters.values() if m.starts))
         for rule in self.rules:
             used.update(dict.fromkeys(rule.anchors()))
         return tuple(name for name in used if name not in self.anchors)
@@ -247,7 +258,7 @@ class Plan(Frozen):
         problems += name_problems(
             self._anchor_uses(), list(self.anchors), self.declared_subject_anchors
         )
-        problems += [*self._check_rule_ids(), *self._check_times()]
+        problems += [*self._check_rule_ids(), *self._check_times(), *self._check_meters()]
         if problems:
             raise PydanticCustomError(
                 "plan", "{first}", {"first": problems[0][1], "problems": tuple(problems)}
@@ -261,6 +272,11 @@ class Plan(Frozen):
         uses += [(("stop", index), name) for index, name in enumerate(self.stop)]
         if self.term is not None:
             uses.append((("term", "starts"), self.term.starts))
+        uses += [
+            (("meters", name, "starts"), meter.starts)
+            for name, meter in self.meters.items()
+            if meter.starts is not None
+        ]
         for index, rule in enumerate(self.rules):
             for key in ("at", "starting", "until"):
                 expression = getattr(rule, key)
@@ -277,6 +293,20 @@ class Plan(Frozen):
             )
             for name, expression in self.anchors.items()
             if expression.offset.has_time
+        ]
+
+    def _check_meters(self) -> list[PlanProblem]:
+        declared = ", ".join(self.meters) or "none"
+        return [
+            (
+                ("touchpoints", index, "usage", "meter"),
+                f"touch point {rule.id!r} counts on the meter {rule.usage.meter!r}, which "
+                f"the plan does not declare; add it under 'meters' with its unit and "
+                f"expected use, such as {{{rule.usage.meter}: {{unit: km, expected: "
+                f"'1250 per month'}}}} (declared: {declared})",
+            )
+            for index, rule in enumerate(self.rules)
+            if rule.usage is not None and rule.usage.meter not in self.meters
         ]
 
     def _check_rule_ids(self) -> list[PlanProblem]:

@@ -1,7 +1,8 @@
 """Rules: one touch point of a plan, what contact to make and when.
 
 A :class:`Rule` is validated on its own: exactly one timing (``at``, ``every`` or
-``rrule``), the keys that timing allows, and an RRULE that can actually happen.
+``rrule``), or a ``usage`` limit alone or beside ``every``, the keys that timing
+allows, and an RRULE that can actually happen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from touchpoints._model.business import BusinessCalendar
 from touchpoints._model.conditions import Condition
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.fields import Channel, ContactTime, Missed, Priority, Slug, Tag, Text
+from touchpoints._model.meters import Usage
 from touchpoints._model.recurrence import check_rrule, recurrence
 
 __all__ = ["MAX_COUNT", "CustomerWords", "Rule"]
@@ -46,7 +48,9 @@ class Rule(Frozen):
     - ``at``: once, at a date expression;
     - ``every``: a fixed interval from ``starting``, ended by ``until`` (inclusive)
       and/or ``count``, or open-ended;
-    - ``rrule``: an RFC 5545 recurrence rule whose first candidate is ``starting``.
+    - ``rrule``: an RFC 5545 recurrence rule whose first candidate is ``starting``;
+    - ``usage`` alone: each time a meter has gone ``usage.every`` further, on the day
+      its readings project; beside ``every``: whichever of the two comes first.
 
     >>> rule = Rule.model_validate({
     ...     "id": "service", "title": "Service visit", "channel": "visit",
@@ -112,6 +116,14 @@ class Rule(Frozen):
             "of the plan files page)."
         ),
     )
+    usage: Usage | None = Field(
+        default=None,
+        description=(
+            "A usage limit, such as {meter: odometer, every: 15000}: alone, a touch point "
+            "each time the meter has gone that much further; beside 'every', whichever "
+            "comes first."
+        ),
+    )
     starting: AnchorExpression | None = Field(
         default=None, description="The first occurrence of an 'every' or 'rrule' series."
     )
@@ -131,8 +143,11 @@ class Rule(Frozen):
     )
 
     @property
-    def kind(self) -> Literal["once", "every", "rrule"]:
-        """Which timing the rule uses: ``"once"``, ``"every"`` or ``"rrule"``."""
+    def kind(self) -> Literal["once", "every", "rrule", "usage"]:
+        """Which timing the rule uses: ``"once"``, ``"every"``, ``"rrule"`` or
+        ``"usage"`` (a usage limit, alone or whichever comes first with ``every``)."""
+        if self.usage is not None:
+            return "usage"
         if self.at is not None:
             return "once"
         return "every" if self.every is not None else "rrule"
@@ -177,6 +192,8 @@ class Rule(Frozen):
     @model_validator(mode="after")
     def _check_timing(self) -> Rule:
         timings = [key for key in ("at", "every", "rrule") if getattr(self, key) is not None]
+        if self.usage is not None:
+            return self._check_usage(timings)
         if len(timings) != 1:
             found = f"it has {' and '.join(timings)}" if timings else "it has none"
             raise model_error(
@@ -212,6 +229,35 @@ class Rule(Frozen):
                 check_rrule(self.rrule)
             except PydanticCustomError as error:
                 raise model_error("rrule", error.message(), key="rrule") from None
+        return self
+
+    def _check_usage(self, timings: list[str]) -> Rule:
+        if timings and timings != ["every"]:
+            raise model_error(
+                "timing",
+                f"a 'usage' limit goes alone or beside 'every' (whichever comes first), "
+                f"not with '{timings[-1]}'",
+                key=timings[-1],
+            )
+        if not timings and self.starting is not None:
+            raise model_error(
+                "timing",
+                "a rule with only 'usage' counts from the meter's readings, so it has no "
+                "'starting'; add 'every' for a time limit as well (whichever comes first)",
+                key="starting",
+            )
+        if timings and self.starting is None:
+            raise model_error(
+                "timing",
+                f"a series needs 'starting', the date of its first occurrence, "
+                f"such as 'purchase + {self.every}'",
+            )
+        if self.every is not None and self.every.is_zero:
+            raise model_error(
+                "timing",
+                f"the interval must be longer than zero, such as '1 year'; found '{self.every}'",
+                key="every",
+            )
         return self
 
     @model_validator(mode="after")

@@ -1,7 +1,8 @@
 """Subjects: who or what a plan is scheduled for, their dates, attributes and history.
 
 A :class:`Subject` carries the anchors a plan's dates count from, the attributes its
-rules' conditions test, and the :class:`HistoryEvent` records of what actually happened.
+rules' conditions test, its meter readings, and the :class:`HistoryEvent` records of
+what actually happened.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Annotated, Final, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from touchpoints._model.base import Frozen, model_error
 from touchpoints._model.business import BusinessCalendar
 from touchpoints._model.fields import AnchorName, Slug, TimeZoneName
+from touchpoints._model.meters import MAX_METER_VALUE, MeterName, MeterReading, reading_text
 
 __all__ = ["AnchorValue", "AttributeValue", "HistoryEvent", "Subject"]
 
@@ -55,6 +58,8 @@ class HistoryEvent(Frozen):
             ``cancelled``.
         on: when it was completed, or the date (or local date and time) it was
             rescheduled to.
+        reading: for a completion of a usage rule, what its meter showed then; without
+            it, the meter's reading on that day is taken from the subject's readings.
 
     When one occurrence has several events, completed beats cancelled, skipped and
     rescheduled in that order, and among equals the latest date wins, whatever the
@@ -69,6 +74,7 @@ class HistoryEvent(Frozen):
     term: Annotated[int, Field(ge=1, le=10_000)] = 1
     status: Literal["completed", "skipped", "rescheduled", "cancelled"]
     on: Annotated[date | datetime, BeforeValidator(_anchor_text)] | None = None
+    reading: Annotated[float, Field(ge=0, le=MAX_METER_VALUE, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _check_date(self) -> HistoryEvent:
@@ -78,6 +84,12 @@ class HistoryEvent(Frozen):
                 "history",
                 f"a {self.status} event needs 'on', the date it {verb}, such as '2026-05-04'",
                 key="on",
+            )
+        if self.reading is not None and self.status != "completed":
+            raise model_error(
+                "history",
+                f"only a completed event records a meter 'reading'; this one is {self.status}",
+                key="reading",
             )
         return self
 
@@ -105,6 +117,8 @@ class Subject(Frozen):
         history: what actually happened to its touch points.
         renewals: the days its contract was renewed; each starts a new term of a
             plan with a ``term``.
+        meters: the readings of its meters by name (such as ``odometer``), in any
+            order; a meter never goes down.
 
     >>> from datetime import date
     >>> subject = Subject(id="cust-42", timezone="America/New_York",
@@ -122,3 +136,34 @@ class Subject(Frozen):
     business_calendar: BusinessCalendar | None = Field(default=None, alias="calendar")
     history: tuple[HistoryEvent, ...] = Field(default=(), max_length=100_000)
     renewals: tuple[AnchorValue, ...] = Field(default=(), max_length=1_000)
+    meters: Mapping[MeterName, tuple[MeterReading, ...]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Meter readings by meter, such as {odometer: [{on: 2026-01-10, value: 0}]}.",
+    )
+
+    @field_validator("meters", mode="after")
+    @classmethod
+    def _sort_readings(
+        cls, meters: Mapping[str, tuple[MeterReading, ...]]
+    ) -> dict[str, tuple[MeterReading, ...]]:
+        return {
+            name: tuple(sorted(readings, key=lambda r: (r.on, r.value)))
+            for name, readings in meters.items()
+        }
+
+    @model_validator(mode="after")
+    def _check_meters(self) -> Subject:
+        for name, readings in self.meters.items():
+            for earlier, later in pairwise(readings):
+                if later.value < earlier.value:  # sorted by day, then value
+                    low, high = reading_text(later.value), reading_text(earlier.value)
+                    raise model_error(
+                        "meters",
+                        f"subject {self.id!r}: meter {name!r} reads {low} on "
+                        f"{later.on.isoformat()}, less than the {high} it read on "
+                        f"{earlier.on.isoformat()}; a meter only goes up, so check both "
+                        "readings (a replaced meter needs readings of one meter only)",
+                        key="meters",
+                    )
+        return self

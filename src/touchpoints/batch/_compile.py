@@ -1,7 +1,7 @@
 """What of a plan the columnar path computes, and the plan in the numbers it needs.
 
 A plan is computed on arrays when every rule is an ``at`` or ``every`` rule without
-conditions, and the plan has no fatigue rules, terms or stop anchors, no ``as of``
+conditions or a usage limit, and the plan has no fatigue rules, terms or stop anchors, no ``as of``
 date and no datetime window bounds. :func:`fallback_reason` says why a plan is not;
 such plans run through ``touchpoints.schedule_many`` inside the same call.
 """
@@ -48,6 +48,8 @@ def fallback_reason(
             return f"rule {rule.id!r} is an rrule"
         if rule.when:
             return f"rule {rule.id!r} has conditions"
+        if rule.usage is not None:
+            return f"rule {rule.id!r} counts on a meter"
     return None
 
 
