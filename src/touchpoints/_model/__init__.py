@@ -24,6 +24,7 @@ from touchpoints._model.base import (
     Weekday,
     model_error,
 )
+from touchpoints._model.memo import Memo
 from touchpoints._model.zones import (
     Wall,
     day_of,
@@ -91,6 +92,7 @@ __all__ = [
     "Fatigue",
     "Frozen",
     "HistoryEvent",
+    "Memo",
     "MergedCalendar",
     "Missed",
     "OpenDays",
