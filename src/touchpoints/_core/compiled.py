@@ -170,8 +170,32 @@ class _Rule:
     until: _Shift | None
     count: int | None
     time: time | None
-    days: OpenDays | None  # the calendar its touch points roll on, None: they stay
+    days: _Calendar | None  # the calendar its touch points roll on, None: they stay
     rank: int = -1  # its contact time's place among the plan's, earliest first
+
+
+class _Calendar:
+    """A rule's business calendar, with the rolls of the days met so far."""
+
+    __slots__ = ("_days", "_rolls", "reach")
+
+    def __init__(self, days: OpenDays) -> None:
+        self._days = days
+        self.reach = days.reach
+        # At most _DUES of them, then it starts again (clearing is one step).
+        self._rolls: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
+
+    def roll(self, day: int) -> tuple[int, tuple[Adjustment, ...]]:
+        """Day number ``day`` moved off a closed day, and the adjustment saying why."""
+        known = self._rolls.get(day)
+        if known is not None:
+            return known
+        moved, moves = roll(date.fromordinal(day), self._days)
+        rolls = self._rolls
+        if len(rolls) >= _DUES:
+            rolls.clear()
+        rolls[day] = result = moved.toordinal(), moves
+        return result
 
 
 class Compiled:
@@ -420,8 +444,7 @@ def _rule_days(
             break
         moves: tuple[Adjustment, ...] = ()
         if days is not None:
-            moved, moves = roll(date.fromordinal(day), days)
-            day = moved.toordinal()
+            day, moves = days.roll(day)
         if (upper is not None and day >= upper) or (lower is not None and day < lower):
             continue
         found.append((day, rank, position, occurrence, moves, rule))
@@ -555,6 +578,6 @@ def _compile_rule(plan: Plan, position: int, rule: Rule) -> _Rule | None:
         or rule.business_calendar is not None
         or weekdays is not None
     ):
-        days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
-        days = days.with_weekdays(weekdays)
+        open_days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
+        days = _Calendar(open_days.with_weekdays(weekdays))
     return _Rule(position, rule, start, step, until, rule.count, contact_time, days)
