@@ -204,7 +204,7 @@ class Compiled:
     __slots__ = (
         "_derived",
         "_horizon",
-        "_names",
+        "_order",
         "_plan",
         "_positions",
         "_rules",
@@ -224,7 +224,20 @@ class Compiled:
         self._derived = dict(derived)
         names: dict[str, None] = dict.fromkeys(plan.subject_anchors())
         names.update(dict.fromkeys(plan.anchors))
-        self._names = tuple(names)
+        # Every anchor the plan reads, each after the one it is derived from, with its
+        # derivation (None for a subject's own anchor): a subject's date wins over it.
+        order: dict[str, _Shift | None] = {}
+
+        def visit(name: str) -> None:
+            if name not in order:
+                shift = self._derived.get(name)
+                if shift is not None:
+                    visit(shift[0])
+                order[name] = shift
+
+        for name in names:
+            visit(name)
+        self._order = tuple(order.items())
         self._horizon = horizon
         # The rules' distinct contact times, earliest first: a touch point's rank is
         # its time's place here, so (day, rank) orders touch points as their due
@@ -276,12 +289,7 @@ class Compiled:
         """The day number of every anchor the plan reads, or None if one is missing."""
         given = subject.anchors
         values: dict[str, int] = {}
-        derived = self._derived
-
-        def resolve(name: str) -> int | None:
-            value = values.get(name)
-            if value is not None:
-                return value
+        for name, shift in self._order:
             raw = given.get(name)
             if raw is not None:
                 if type(raw) is not date:
@@ -289,21 +297,14 @@ class Compiled:
                         raw = to_local_date(raw, zone)
                     except ScheduleError:
                         raise _Outside from None
-                value = raw.toordinal()
-            else:
-                shift = derived.get(name)
-                if shift is None:
-                    return None
-                base = resolve(shift[0])
-                if base is None:
-                    return None
-                value = _add(base, shift[1], shift[2])
-            values[name] = value
-            return value
-
-        for name in self._names:
-            if resolve(name) is None:
+                values[name] = raw.toordinal()
+                continue
+            if shift is None:
                 return None
+            base = values.get(shift[0])
+            if base is None:
+                return None
+            values[name] = _add(base, shift[1], shift[2])
         return values
 
     def _window(
@@ -504,11 +505,12 @@ def _series(
 def compiled(plan: Plan) -> Compiled | None:
     """The plan's compiled form, made on first use and kept with the plan; None when
     the plan has something the compiled path does not cover."""
-    memo: Memo = plan._compiled
-    if not memo.is_for(plan):
-        memo = plan._compiled = Memo()  # a copy's memo, shared with its original
+    private = plan.__pydantic_private__  # plan._compiled, without pydantic's __getattr__
+    memo: Memo = private["_compiled"] if private else plan._compiled
     value = memo.get(plan)
     if value is None:
+        if not memo.is_for(plan):
+            memo = plan._compiled = Memo()  # a copy's memo, shared with its original
         value = _compile(plan) or False
         memo.put(plan, value)
     return value if isinstance(value, Compiled) else None

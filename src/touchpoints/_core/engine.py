@@ -7,6 +7,10 @@ fatigue; the second places them in the subject's zone. Everything is a pure func
 of the arguments; :func:`schedule_many` keeps a bounded cache for the length of one
 call, so subjects with equal keys share their computed due dates and only the cheap
 per-subject part (ids and tuples) is done for each.
+
+Before any of that, both try the plan's compiled form (see ``compiled``), which
+covers most plans and subjects at a fraction of the cost and gives the same result;
+what it does not cover comes here, in the same call.
 """
 
 from __future__ import annotations
