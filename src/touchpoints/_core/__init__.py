@@ -15,6 +15,7 @@ module. Its submodules, each building on the ones listed before it:
 - ``fatigue``: resolving spacing and caps.
 - ``entries``: one rule's touch points of one term.
 - ``conversions``: touch points and schedules to JSON-ready data and back.
+- ``compiled``: the compiled path, a plan as day-number arithmetic, kept with the plan.
 - ``engine``: schedule() and schedule_many(), the orchestrator.
 - ``explain``: plans in plain words.
 """

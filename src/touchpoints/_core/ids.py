@@ -25,7 +25,8 @@ written out so that it can never drift.
 True
 """
 
-_PREFIX: Final = NAMESPACE.bytes
+_HASHED_NAMESPACE: Final = hashlib.sha1(NAMESPACE.bytes, usedforsecurity=False)
+"""SHA-1 fed with the namespace: every id copies it and goes on (never updated itself)."""
 # RFC 9562 variant bits: the top two bits of the 17th hex digit become 10.
 _VARIANT: Final = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
@@ -51,7 +52,8 @@ def touch_point_id(
     """
     if term != 1:
         rule_id = f"{rule_id}@{term}"
-    name = f"{plan_id}\n{rule_id}\n{occurrence}\n{subject_id}".encode()
-    x = hashlib.sha1(_PREFIX + name, usedforsecurity=False).hexdigest()
+    state = _HASHED_NAMESPACE.copy()
+    state.update(f"{plan_id}\n{rule_id}\n{occurrence}\n{subject_id}".encode())
+    x = state.hexdigest()
     # The first 128 bits of the SHA-1, with the version digit set to 5 and the variant.
     return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"

@@ -25,6 +25,7 @@ from touchpoints._model.base import (
     Weekday,
     model_error,
 )
+from touchpoints._model.memo import Memo
 from touchpoints._model.zones import (
     Wall,
     day_of,
@@ -105,6 +106,7 @@ __all__ = [
     "Fatigue",
     "Frozen",
     "HistoryEvent",
+    "Memo",
     "MergedCalendar",
     "Meter",
     "MeterName",

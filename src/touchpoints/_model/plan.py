@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
 from touchpoints._model.anchor_checks import (
@@ -34,6 +34,7 @@ from touchpoints._model.fields import (
     Text,
     TimeZoneName,
 )
+from touchpoints._model.memo import Memo
 from touchpoints._model.meters import Meter, MeterName
 from touchpoints._model.rules import Rule
 
@@ -207,6 +208,9 @@ class Plan(Frozen):
         json_schema_extra={"minItems": 1},
         description="The plan's rules: what contact to make, and when.",
     )
+    # The engine's compiled form of the plan, made on first use (not a field: it is
+    # never validated, dumped or compared).
+    _compiled: Memo = PrivateAttr(default_factory=Memo)
 
     @property
     def is_all_day(self) -> bool:

@@ -1,0 +1,585 @@
+"""The compiled path: a plan turned once into arithmetic on day numbers.
+
+:func:`compiled` compiles a plan the first time it is scheduled and keeps the result
+with the plan (in its memo); :meth:`Compiled.run` schedules one subject with it, or
+returns None when the subject needs the generic engine. The engine then runs the
+generic path for that subject in the same call, so the compiled path never changes a
+result: it only skips work.
+
+What is compiled is a whitelist. A plan is compiled only when every field of the
+plan, of its channel windows and of its rules is one this module knows, or has its
+default value: rules with ``at`` or ``every`` whose offsets and steps are years,
+months, weeks and days (no business days, no hours), business calendars and channel
+windows of the plan and its rules, and no fatigue, terms, stop anchors or conditions.
+Any other rule kind, or a field added to the model later, sends the plan to the
+generic engine until this module learns it.
+
+A subject takes the compiled path when it has no history, renewals or calendar of its
+own, every anchor the plan reads resolves, and nothing leaves the years 1 to 9999
+or exceeds the limit; the window must be dates (or None) and ``as_of`` None. Every
+other case is the generic engine's, errors included.
+
+Inside, a touch point is a day number (``date.toordinal``): its rule's offset added
+to its anchor, ``n`` steps added for a series (calendar months clamped to the month's
+end as dateutil's ``relativedelta`` does, in the same order). A timed touch point is
+that day at its contact time in the subject's zone; the RFC 5545 gap rule (see
+:func:`~touchpoints._model.localize`) is applied only where the contact time falls
+in a gap, which two offset lookups tell.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Final, NamedTuple
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from touchpoints._core.arithmetic import UTC, roll, skipped_day
+from touchpoints._core.outputs import TouchPoint
+from touchpoints._core.series import first_at_or_after
+from touchpoints._errors import ScheduleError
+from touchpoints._model import (
+    Adjustment,
+    AnchorExpression,
+    ChannelWindow,
+    Duration,
+    Memo,
+    OpenDays,
+    Plan,
+    Rule,
+    Subject,
+    localize,
+    to_local_date,
+    zone_for,
+)
+
+__all__ = ["Compiled", "compiled"]
+
+_PLAN_FIELDS: Final = frozenset(
+    {
+        "id",
+        "version",
+        "name",
+        "description",
+        "timezone",
+        "contact_time",
+        "horizon",
+        "anchors",
+        "declared_subject_anchors",
+        "business_calendar",
+        "missed",  # read only with as_of, which the compiled path leaves to the engine
+        "channels",
+        "rules",
+    }
+)
+"""The plan fields the compiled path understands; every other must have its default."""
+
+_RULE_FIELDS: Final = frozenset(
+    {
+        "id",
+        "title",
+        "channel",
+        "description",
+        "owner",
+        "priority",
+        "tags",
+        "duration",
+        "customer",
+        "after",  # read only with history, which the compiled path leaves to the engine
+        "missed",  # read only with as_of
+        "optional",  # read only when an anchor is missing
+        "contact_time",
+        "business_calendar",
+        "at",
+        "every",
+        "starting",
+        "until",
+        "count",
+    }
+)
+"""The rule fields the compiled path understands; every other must have its default."""
+
+_WINDOW_FIELDS: Final = frozenset({"contact_time", "weekdays"})
+
+_FIRST: Final = date.min.toordinal()
+_LAST: Final = date.max.toordinal()
+
+_Shift = tuple[str, int, int]
+"""An anchor expression compiled: the anchor's name, signed months and signed days."""
+
+
+class _Outside(Exception):
+    """A day number left the years 1 to 9999 (the generic engine says how)."""
+
+
+def _add(day: int, months: int, days: int) -> int:
+    """Day number ``day`` plus ``months`` calendar months (the day clamped to the end of
+    the month), then plus ``days``: ``relativedelta(months=..., days=...)``'s order."""
+    if months:
+        value = date.fromordinal(day)
+        years, month = divmod(value.month - 1 + months, 12)
+        year = value.year + years
+        if not 1 <= year <= 9999:
+            raise _Outside
+        month += 1
+        day = date(year, month, min(value.day, monthrange(year, month)[1])).toordinal()
+    day += days
+    if not _FIRST <= day <= _LAST:
+        raise _Outside
+    return day
+
+
+def _shift(expression: AnchorExpression) -> _Shift | None:
+    """An anchor expression as (anchor, months, days), or None if it is not compiled."""
+    offset = expression.offset
+    if offset.business_days or offset.has_time:
+        return None
+    sign = expression.sign
+    months = sign * (offset.years * 12 + offset.months)
+    return expression.anchor, months, sign * (offset.weeks * 7 + offset.days)
+
+
+def _step(duration: Duration) -> tuple[int, int] | None:
+    if duration.business_days or duration.has_time or duration.is_zero:
+        return None
+    return duration.years * 12 + duration.months, duration.weeks * 7 + duration.days
+
+
+def _only_known(model: BaseModel, known: frozenset[str]) -> bool:
+    """True when every field of ``model`` outside ``known`` has its default value."""
+    for name, info in type(model).model_fields.items():
+        if name not in known and getattr(model, name) != info.get_default(
+            call_default_factory=True
+        ):
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """One rule compiled: where its days come from and how its touch points are made."""
+
+    position: int
+    rule: Rule
+    start: _Shift  # ``at``, or a series' ``starting``
+    step: tuple[int, int] | None  # a series' months and days; None for ``at``
+    until: _Shift | None
+    count: int | None
+    time: time | None
+    days: _Calendar | None  # the calendar its touch points roll on, None: they stay
+    rank: int = -1  # its contact time's place among the plan's, earliest first
+
+
+class _Calendar:
+    """A rule's business calendar, with the rolls of the days met so far."""
+
+    __slots__ = ("_days", "_rolls", "reach")
+
+    def __init__(self, days: OpenDays) -> None:
+        self._days = days
+        self.reach = days.reach
+        # At most _DUES of them, then it starts again (clearing is one step).
+        self._rolls: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
+
+    def roll(self, day: int) -> tuple[int, tuple[Adjustment, ...]]:
+        """Day number ``day`` moved off a closed day, and the adjustment saying why."""
+        known = self._rolls.get(day)
+        if known is not None:
+            return known
+        moved, moves = roll(date.fromordinal(day), self._days)
+        rolls = self._rolls
+        if len(rolls) >= _DUES:
+            rolls.clear()
+        rolls[day] = result = moved.toordinal(), moves
+        return result
+
+
+class Compiled:
+    """A plan compiled for the subjects and windows the compiled path covers."""
+
+    __slots__ = (
+        "_derived",
+        "_horizon",
+        "_order",
+        "_plan",
+        "_positions",
+        "_rules",
+        "_times",
+        "_zones",
+    )
+
+    def __init__(
+        self,
+        plan: Plan,
+        rules: tuple[_Rule, ...],
+        derived: Mapping[str, _Shift],
+        horizon: tuple[int, int],
+    ) -> None:
+        self._plan = plan
+        self._rules = rules
+        self._derived = dict(derived)
+        names: dict[str, None] = dict.fromkeys(plan.subject_anchors())
+        names.update(dict.fromkeys(plan.anchors))
+        # Every anchor the plan reads, each after the one it is derived from, with its
+        # derivation (None for a subject's own anchor): a subject's date wins over it.
+        order: dict[str, _Shift | None] = {}
+
+        def visit(name: str) -> None:
+            if name not in order:
+                shift = self._derived.get(name)
+                if shift is not None:
+                    visit(shift[0])
+                order[name] = shift
+
+        for name in names:
+            visit(name)
+        self._order = tuple(order.items())
+        self._horizon = horizon
+        # The rules' distinct contact times, earliest first: a touch point's rank is
+        # its time's place here, so (day, rank) orders touch points as their due
+        # times do (except where a gap moved one, which is sorted again).
+        self._times = tuple(sorted({rule.time for rule in rules if rule.time is not None}))
+        self._positions = {rule.rule.id: rule.position for rule in rules}
+        # The zones met so far, one entry per zone name.
+        self._zones: dict[str, _Zone] = {}
+
+    def run(
+        self, subject: Subject, start: date | None, end: date | None, limit: int
+    ) -> tuple[list[TouchPoint], date] | None:
+        """The subject's touch points, in order, and the window's end; None when the
+        subject needs the generic engine.
+
+        ``start`` and ``end`` are dates or None (never datetimes).
+        """
+        if subject.history or subject.renewals or subject.business_calendar is not None:
+            return None
+        zone_key = subject.timezone or self._plan.timezone
+        if zone_key is None:
+            if self._times:
+                return None  # the engine says the subject needs a zone
+            placing = _Zone(UTC, ())
+        else:
+            placing = self._zones.get(zone_key) or self._zone(zone_key)
+        try:
+            values = self._anchors(subject, placing.zone)
+            if values is None:
+                return None
+            lower, upper, window_end = self._window(values, start, end)
+            found: list[_Found] = []
+            for compiled_rule in self._rules:
+                _rule_days(compiled_rule, values, lower, upper, found)
+            if len(found) > limit:
+                return None  # the engine raises TooManyTouchPointsError
+            points = self._place(subject.id, found, placing)
+        except _Outside:
+            return None
+        return points, window_end
+
+    def _zone(self, key: str) -> _Zone:
+        zone = zone_for(key)
+        placing = _Zone(zone, tuple(_Time(t, zone) for t in self._times))
+        self._zones[key] = placing
+        return placing
+
+    def _anchors(self, subject: Subject, zone: ZoneInfo) -> dict[str, int] | None:
+        """The day number of every anchor the plan reads, or None if one is missing."""
+        given = subject.anchors
+        values: dict[str, int] = {}
+        for name, shift in self._order:
+            raw = given.get(name)
+            if raw is not None:
+                if type(raw) is not date:
+                    try:
+                        raw = to_local_date(raw, zone)
+                    except ScheduleError:
+                        raise _Outside from None
+                values[name] = raw.toordinal()
+                continue
+            if shift is None:
+                return None
+            base = values.get(shift[0])
+            if base is None:
+                return None
+            values[name] = _add(base, shift[1], shift[2])
+        return values
+
+    def _window(
+        self, values: dict[str, int], start: date | None, end: date | None
+    ) -> tuple[int | None, int | None, date]:
+        """The window as day numbers (None: unbounded) and the end date it reports."""
+        lower = None if start is None else start.toordinal()
+        if end is not None:
+            return lower, end.toordinal(), end
+        # The plan's horizon after the start or the earliest anchor (see default_end).
+        origin = lower if lower is not None else min(values.values())
+        try:
+            last = _add(origin, *self._horizon)
+        except _Outside:
+            return lower, None, date.max
+        return lower, None if last == _LAST else last, date.fromordinal(last)
+
+    def _place(self, subject_id: str, found: list[_Found], placing: _Zone) -> list[TouchPoint]:
+        """The touch points of ``found``, in order, each due on its day at its contact
+        time in the zone (a date for an all-day plan)."""
+        found.sort()  # by day, contact time, rule position and occurrence
+        plan_id = self._plan.id
+        new = tuple.__new__
+        points: list[TouchPoint] = []
+        append = points.append
+        fromordinal = date.fromordinal
+        times = placing.times
+        moved = False
+        for day, rank, _, occurrence, moves, rule in found:
+            due: date
+            if rank < 0:
+                due = fromordinal(day)
+            else:
+                at = times[rank]
+                known = at.dues.get(day)
+                if known is not None:
+                    due = known
+                else:
+                    due, shifted, skipped = at.due(day)
+                    moved = moved or shifted
+                    if skipped is not None:
+                        moves = (*moves, skipped)
+            append(
+                new(
+                    TouchPoint,
+                    (plan_id, rule.id, subject_id, occurrence, due, rule, moves, None, 1),
+                )
+            )
+        if moved:  # a gap moved a touch point: it may now come after later ones
+            positions = self._positions
+            points.sort(key=lambda point: (point.due, positions[point.rule_id], point.occurrence))
+        return points
+
+
+class _Time:
+    """One contact time in one zone: due times by day number, the RFC 5545 gap rule
+    applied only on the days where the time falls in a gap or fold."""
+
+    __slots__ = ("_aware", "_folded", "_wall", "_zone", "dues")
+
+    def __init__(self, wall: time, zone: ZoneInfo) -> None:
+        self._wall = wall
+        self._zone = zone
+        self._aware = wall.replace(tzinfo=zone)
+        self._folded = wall.replace(fold=1)
+        # Due times of the days met so far where the time is neither in a gap nor in
+        # a fold, at most _DUES of them (then it starts again: clearing a dict is one
+        # step, safe if threads share the plan).
+        self.dues: dict[int, datetime] = {}
+
+    def due(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
+        """The due time on day number ``day``; whether a gap moved it from the contact
+        time; and the adjustment that says so when the gap moved it to the next day."""
+        local = date.fromordinal(day)
+        due = datetime.combine(local, self._aware)
+        zone = self._zone
+        if zone.utcoffset(datetime.combine(local, self._folded)) == due.utcoffset():
+            dues = self.dues
+            if len(dues) >= _DUES:
+                dues.clear()
+            dues[day] = due
+            return due, False, None
+        wall = datetime.combine(local, self._wall)
+        placed = localize(wall, zone)
+        if placed == due:
+            return due, False, None  # a fold: the first of the two times stands
+        if placed.day != wall.day:
+            return placed, True, skipped_day(wall, placed, zone)
+        return placed, True, None
+
+
+class _Zone(NamedTuple):
+    """A zone met by the compiled plan, and its contact times there."""
+
+    zone: ZoneInfo
+    times: tuple[_Time, ...]
+
+
+_DUES: Final = 8_192
+"""The most due times one contact time keeps per zone."""
+
+
+_Found = tuple[int, int, int, int, tuple[Adjustment, ...], Rule]
+"""A touch point found: day number, contact time rank, rule position, occurrence,
+adjustments and rule (sorted in this order, which never reaches the last two)."""
+
+
+def _rule_days(
+    compiled_rule: _Rule,
+    values: dict[str, int],
+    lower: int | None,
+    upper: int | None,
+    found: list[_Found],
+) -> None:
+    """Add the day numbers of one rule's touch points in the window to ``found``, as
+    the engine's ``rule_entries`` finds them: the series searched from ``reach`` days
+    before the window to ``reach`` days after it, each day rolled, then kept if it
+    falls inside."""
+    days = compiled_rule.days
+    reach = days.reach if days is not None else 0
+    # widen(): a bound that would leave the calendar stays where it is.
+    seek = lower if lower is None or lower - reach < _FIRST else lower - reach
+    stop = upper if upper is None or upper + reach > _LAST else upper + reach
+    name, months, offset = compiled_rule.start
+    anchor = values[name]
+    first = _add(anchor, months, offset)
+    position = compiled_rule.position
+    rank = compiled_rule.rank
+    rule = compiled_rule.rule
+    step = compiled_rule.step
+    planned: Iterable[tuple[int, int]]
+    if step is None:
+        planned = ((1, first),)
+    else:
+        planned = _series(compiled_rule, values, anchor, first, step, seek, stop)
+    for occurrence, day in planned:
+        if stop is not None and day >= stop:
+            break
+        moves: tuple[Adjustment, ...] = ()
+        if days is not None:
+            day, moves = days.roll(day)
+        if (upper is not None and day >= upper) or (lower is not None and day < lower):
+            continue
+        found.append((day, rank, position, occurrence, moves, rule))
+
+
+def _series(
+    compiled_rule: _Rule,
+    values: dict[str, int],
+    anchor: int,
+    first: int,
+    step: tuple[int, int],
+    seek: int | None,
+    stop: int | None,
+) -> Iterator[tuple[int, int]]:
+    """A series' occurrence numbers and planned day numbers, from the first one on or
+    after ``seek`` up to the first one on or after ``stop``, its ``until`` or its
+    ``count`` (``occurrences`` in the engine)."""
+    months, days = step
+    _, base_months, base_days = compiled_rule.start
+    until = _LAST
+    if compiled_rule.until is not None:
+        until_name, until_months, until_days = compiled_rule.until
+        until = min(until, _add(values[until_name], until_months, until_days))
+    count = compiled_rule.count
+    if not months:
+        # Whole days: the first occurrence on or after ``seek`` in one division.
+        n = 1 if seek is None or first >= seek else -((first - seek) // days) + 1
+        day = first + days * (n - 1)
+        while (count is None or n <= count) and day <= until:
+            yield n, day
+            if stop is not None and day >= stop:
+                return
+            n += 1
+            day += days
+        return
+
+    def nth(n: int) -> int:
+        try:
+            return _add(anchor, base_months + months * (n - 1), base_days + days * (n - 1))
+        except _Outside:
+            raise OverflowError from None
+
+    n = 1 if seek is None else first_at_or_after(nth, seek)  # type: ignore[arg-type]
+    while count is None or n <= count:
+        try:
+            day = nth(n)
+        except OverflowError:
+            return
+        if day > until:
+            return
+        yield n, day
+        if stop is not None and day >= stop:
+            return
+        n += 1
+
+
+def compiled(plan: Plan) -> Compiled | None:
+    """The plan's compiled form, made on first use and kept with the plan; None when
+    the plan has something the compiled path does not cover."""
+    private = plan.__pydantic_private__  # plan._compiled, without pydantic's __getattr__
+    memo: Memo = private["_compiled"] if private else plan._compiled
+    value = memo.get(plan)
+    if value is None:
+        if not memo.is_for(plan):
+            memo = plan._compiled = Memo()  # a copy's memo, shared with its original
+        value = _compile(plan) or False
+        memo.put(plan, value)
+    return value if isinstance(value, Compiled) else None
+
+
+def _compile(plan: Plan) -> Compiled | None:
+    if not _only_known(plan, _PLAN_FIELDS):
+        return None
+    horizon = _step(plan.horizon)
+    if horizon is None and not plan.horizon.is_zero:
+        return None
+    derived: dict[str, _Shift] = {}
+    for name, expression in plan.anchors.items():
+        shift = _shift(expression)
+        if shift is None:
+            return None
+        derived[name] = shift
+    rules: list[_Rule] = []
+    for position, rule in enumerate(plan.rules):
+        compiled_rule = _compile_rule(plan, position, rule)
+        if compiled_rule is None:
+            return None
+        rules.append(compiled_rule)
+    if {rule.time is None for rule in rules} != {plan.is_all_day}:
+        return None
+    times = sorted({rule.time for rule in rules if rule.time is not None})
+    ranked = tuple(
+        rule if rule.time is None else replace(rule, rank=times.index(rule.time)) for rule in rules
+    )
+    return Compiled(plan, ranked, derived, horizon or (0, 0))
+
+
+def _compile_rule(plan: Plan, position: int, rule: Rule) -> _Rule | None:
+    if not _only_known(rule, _RULE_FIELDS):
+        return None
+    window: ChannelWindow | None = plan.channels.get(rule.channel)
+    if window is not None and not _only_known(window, _WINDOW_FIELDS):
+        return None
+    step = None
+    if rule.at is not None:
+        start = _shift(rule.at)
+    elif rule.every is not None and rule.starting is not None:
+        start = _shift(rule.starting)
+        step = _step(rule.every)
+        if step is None:
+            return None
+    else:
+        return None  # an rrule, or a kind this module does not know
+    until = None
+    if rule.until is not None:
+        until = _shift(rule.until)
+        if until is None:
+            return None
+    if start is None:
+        return None
+    contact_time = (
+        rule.contact_time
+        or (window.contact_time if window is not None else None)
+        or plan.contact_time
+    )
+    if contact_time is not None and (contact_time.tzinfo is not None or contact_time.fold):
+        return None
+    weekdays = window.weekdays if window is not None else None
+    days = None
+    if (
+        plan.business_calendar is not None
+        or rule.business_calendar is not None
+        or weekdays is not None
+    ):
+        open_days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
+        days = _Calendar(open_days.with_weekdays(weekdays))
+    return _Rule(position, rule, start, step, until, rule.count, contact_time, days)
