@@ -29,6 +29,8 @@ MAX_COMPONENT_BYTES: Final = 16 * 1024 * 1024
 _ENDS: Final = re.compile(rb"\r?\n(?![ \t])")
 _FOLD: Final = re.compile(rb"\r?\n[ \t]")
 _NAME: Final = re.compile(r"[A-Za-z0-9-]+")
+# A line with one parameter whose value is not quoted, as parse_line reads it.
+_ONE_PARAMETER: Final = re.compile(r"([A-Za-z0-9-]+);([A-Za-z0-9-]+)=([^;:\"]*):")
 _KINDS: Final = frozenset({"VEVENT", "VTODO"})
 
 
@@ -213,57 +215,73 @@ def components(chunks: Iterable[bytes], wanted: Collection[str]) -> Iterator[Com
     [('VEVENT', 2, ['UID'])]
     """
     stack: list[str] = []
-    current: list[Line] | None = None
+    current: list[Line] | None = None  # the wanted lines of the open component
     begun = 0
     size = 0
     seen_calendar = False
-    plain = {*wanted, "BEGIN", "END"}  # names a line can be read by without a parse
+    # What the name before a line's first colon reads as, for names without
+    # parameters: the name upper-cased, or "" when it is not a name (bounded).
+    names: dict[str, str] = {}
     for numbers, texts in _lines(chunks):
         for number, text in zip(numbers, texts, strict=True):
             if not text:
                 continue
             colon = text.find(":")
-            name = text[:colon]
-            line: Line | None
-            if colon > 0 and name in plain:
-                line = Line(name, {}, text[colon + 1 :])
-            elif colon > 0 and ";" not in name and '"' not in name and _NAME.fullmatch(name):
-                name = name.upper()  # as parse_line reads it
-                line = Line(name, {}, text[colon + 1 :]) if name in plain else None
+            upper = names.get(text[:colon]) if colon > 0 else ""
+            if upper is None:
+                name = text[:colon]
+                upper = (
+                    name.upper()
+                    if ";" not in name and '"' not in name and _NAME.fullmatch(name)
+                    else ""
+                )
+                if len(names) < 1000:
+                    names[name] = upper
+            if upper:  # NAME:value, the way parse_line reads it
+                line = None
+                if upper in wanted or upper == "BEGIN" or upper == "END":
+                    line = Line(upper, {}, text[colon + 1 :])
             else:
-                line = parse_line(text)
-                if line is None:
-                    raise _not_icalendar(f"line {number} is not a content line")
-                name = line.name
-            if name == "BEGIN" or name == "END":
-                assert line is not None
-                kind = line.value.strip().upper()
-                if name == "BEGIN":
-                    if not stack and kind != "VCALENDAR":
-                        raise _not_icalendar(f"line {number} begins {kind} outside a VCALENDAR")
-                    seen_calendar = True
-                    stack.append(kind)
-                    if len(stack) == 2 and kind in _KINDS:
-                        current, begun, size = [], number, 0
-                    continue
-                if not stack or stack[-1] != kind:
-                    raise _not_icalendar(f"line {number} ends {kind}, which is not open")
-                stack.pop()
-                if len(stack) == 1 and current is not None:
-                    yield Component(kind, begun, current)
-                    current = None
-                continue
-            if not stack:
-                raise _not_icalendar(f"line {number} is outside a VCALENDAR")
-            if current is not None:
-                size += len(text)
-                if size > MAX_COMPONENT_BYTES:
-                    raise _not_icalendar(
-                        f"the component that begins on line {begun} is longer than "
-                        f"{MAX_COMPONENT_BYTES // (1024 * 1024)} MiB"
+                simple = _ONE_PARAMETER.match(text)
+                if simple is not None:
+                    upper = simple.group(1).upper()
+                    line = Line(
+                        upper, {simple.group(2).upper(): simple.group(3)}, text[simple.end() :]
                     )
-                if line is not None and len(stack) == 2 and name in wanted:
+                else:
+                    line = parse_line(text)
+                    if line is None:
+                        raise _not_icalendar(f"line {number} is not a content line")
+                    upper = line.name
+            if line is None or (upper != "BEGIN" and upper != "END"):
+                if not stack:
+                    raise _not_icalendar(f"line {number} is outside a VCALENDAR")
+                if line is not None and current is not None and len(stack) == 2:
+                    if upper not in wanted:
+                        continue
+                    size += len(line.value) + 100
+                    if size > MAX_COMPONENT_BYTES:
+                        raise _not_icalendar(
+                            f"the component that begins on line {begun} holds more than "
+                            f"{MAX_COMPONENT_BYTES // (1024 * 1024)} MiB of the lines read"
+                        )
                     current.append(line)
+                continue
+            kind = line.value.strip().upper()
+            if upper == "BEGIN":
+                if not stack and kind != "VCALENDAR":
+                    raise _not_icalendar(f"line {number} begins {kind} outside a VCALENDAR")
+                seen_calendar = True
+                stack.append(kind)
+                if len(stack) == 2 and kind in _KINDS:
+                    current, begun, size = [], number, 0
+                continue
+            if not stack or stack[-1] != kind:
+                raise _not_icalendar(f"line {number} ends {kind}, which is not open")
+            stack.pop()
+            if len(stack) == 1 and current is not None:
+                yield Component(kind, begun, current)
+                current = None
     if stack:
         raise _not_icalendar(f"it ends inside {stack[-1]}")
     if not seen_calendar:
