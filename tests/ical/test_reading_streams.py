@@ -197,3 +197,35 @@ def test_export_then_read_back_gives_the_touch_points(case: Any, size: int) -> N
     touch_points, ids, data = case
     assert list(iter_ical(Chunked(data, size), subject_ids=ids)) == touch_points
     assert from_ical(data, subject_ids=ids) == tuple(touch_points)
+
+
+UNKNOWN = [
+    b'X-OTHER;X-PARAM="a:b;c":value: with; colons, \\n and escapes',
+    b"x-lower-case;param=one;other=two:ignored",
+    b"COMMENT:" + "déjà vu ".encode() * 30,
+    b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nUID:not-the-event\r\nTRIGGER:-PT15M\r\nEND:VALARM",
+]
+
+
+@pytest.mark.parametrize("extra", UNKNOWN, ids=["quoted", "lower", "long", "alarm"])
+def test_properties_touchpoints_does_not_write_are_passed_over(extra: bytes) -> None:
+    folded = refold(FEED.replace(b"\r\nEND:VEVENT", b"\r\n" + extra + b"\r\nEND:VEVENT"), 60)
+    assert folded.count(extra[:12]) == FEED.count(b"END:VEVENT")
+    assert list(iter_ical(Chunked(folded, 333), subject_ids=IDS)) == TPS
+
+
+def test_property_names_are_read_in_any_case() -> None:
+    lowered = re.sub(
+        rb"^(UID|DTSTART|X-TOUCHPOINTS-[A-Z-]+)([;:])",
+        lambda match: match.group(1).lower() + match.group(2),
+        FEED,
+        flags=re.M,
+    )
+    assert lowered != FEED
+    assert list(iter_ical(lowered, subject_ids=IDS)) == TPS
+
+
+def test_a_parameter_with_a_quoted_value_is_read_as_written() -> None:
+    quoted = FEED.replace(b"DTSTART;TZID=America/New_York:", b'DTSTART;TZID="America/New_York":')
+    assert quoted != FEED
+    assert list(iter_ical(quoted, subject_ids=IDS)) == TPS
