@@ -69,6 +69,7 @@ PUBLIC = [
     "explain_plan",
     "explain_rule",
     "from_ical",
+    "iter_ical",
     "load_ical_state",
     "load_plan",
     "load_subjects",

@@ -25,6 +25,7 @@ from touchpoints import (
     explain_plan,
     explain_rule,
     from_ical,
+    iter_ical,
     load_ical_state,
     parse_plan,
     parse_plan_text,
@@ -72,6 +73,7 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "dump_ical_state": (dump_ical_state, {"state": {}}),
     "load_ical_state": (load_ical_state, {"text": "{}"}),
     "from_ical": (from_ical, {"data": b"", "subject_ids": ["c1"]}),
+    "iter_ical": (iter_ical, {"data": b"", "subject_ids": ["c1"]}),
     "plan_sync": (plan_sync, {"remote": [], "events": [], "plan_id": "p"}),
     "timeline_svg": (timeline_svg, {"schedule": SCHEDULE}),
 }

@@ -448,6 +448,8 @@ def read_hints_where_defined(app: Sphinx) -> None:
     """
     import touchpoints
 
+    for name in touchpoints.__all__:  # the package loads its names on first use
+        getattr(touchpoints, name)
     for name, module in touchpoints._DEFINED_IN.items():
         getattr(touchpoints, name).__module__ = module
 

@@ -60,7 +60,7 @@ from touchpoints._ical.export import (
     write_ical,
 )
 from touchpoints._ical.objects import to_icalendar
-from touchpoints._ical.reader import from_ical
+from touchpoints._ical.reader import from_ical, iter_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
 # isort: on
 
@@ -76,6 +76,7 @@ __all__ = [
     "content_lines",
     "dump_ical_state",
     "from_ical",
+    "iter_ical",
     "load_ical_state",
     "to_ical",
     "to_ical_by_owner",

@@ -1,18 +1,20 @@
 """Reading back: the touch points of a feed that touchpoints wrote, every field intact.
 
-The feed is scanned one component at a time (:mod:`touchpoints._ical.scanning`) and
-only the properties touchpoints writes are read, so a damaged or hostile feed gives a
-:class:`~touchpoints.CalendarReadError` and nothing else, and memory stays with the
-touch points read.
+The feed is scanned as it is read, one component at a time
+(:mod:`touchpoints._ical.scanning`), and only the properties touchpoints writes are
+read, so a damaged or hostile feed gives a :class:`~touchpoints.CalendarReadError` and
+nothing else. :func:`iter_ical` hands out each touch point as soon as its component is
+read, in memory that does not grow with the feed; :func:`from_ical` collects them.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Final, NamedTuple
+from typing import IO, Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -23,7 +25,7 @@ from touchpoints._ical.fields import rule_digest
 from touchpoints._ical.scanning import Line, components
 from touchpoints._model import Adjustment, Rule, zone_for
 
-__all__ = ["MAX_FEED_BYTES", "from_ical"]
+__all__ = ["MAX_FEED_BYTES", "from_ical", "iter_ical"]
 
 
 def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPoint, ...]:
@@ -33,7 +35,8 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     occurrence and due (with its zone). The subject id is never written into a feed,
     so give the candidates: each touch point's subject is the one whose id gives its
     ``UID``. Components that touchpoints did not write (no ``X-TOUCHPOINTS-PLAN``)
-    and cancelled ones are skipped. The order is the feed's.
+    and cancelled ones are skipped. The order is the feed's. For a feed too large to
+    hold, read it from a file with :func:`iter_ical`.
 
     Args:
         data: the iCalendar text.
@@ -43,7 +46,7 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
         CalendarReadError: the data is not iCalendar or larger than
             ``MAX_FEED_BYTES`` (256 MiB), a touchpoints component is damaged (a property
             given twice, a value that does not parse), or its subject is not among
-            ``subject_ids``. No other exception leaves it.
+            ``subject_ids``; the message names the line. No other exception leaves it.
 
     >>> from datetime import date, datetime, UTC
     >>> from touchpoints import Plan, Subject, schedule
@@ -56,39 +59,169 @@ def from_ical(data: bytes | str, *, subject_ids: Iterable[str]) -> tuple[TouchPo
     True
     """
     require(data, (bytes, str), "data")
-    text = _text(data)
+    if len(data) > MAX_FEED_BYTES:
+        raise CalendarReadError(
+            f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MiB; read it in parts"
+        )
+    return tuple(iter_ical(data, subject_ids=subject_ids))
+
+
+def iter_ical(
+    data: bytes | str | IO[bytes] | IO[str], *, subject_ids: Iterable[str]
+) -> Iterator[TouchPoint]:
+    """The touch points of a feed that touchpoints wrote, one at a time, as it is read.
+
+    What :func:`from_ical` gives, as an iterator: ``data`` may also be a file opened
+    for reading (in binary or text mode), which is read a chunk at a time, so memory
+    holds one chunk and one event however long the feed is. Each touch point comes
+    as soon as its event is read. (An event whose rule only a later event carries,
+    which touchpoints never writes, waits for it, and so do those after it, to keep
+    the feed's order.) The arguments are checked when it is called; the feed is read
+    as the iterator is.
+
+    Raises:
+        CalendarReadError: as :func:`from_ical` (but for the size limit), while
+            iterating, naming the line of the file.
+
+    >>> import io
+    >>> from datetime import date, datetime, UTC
+    >>> from touchpoints import ExportOptions, Plan, Subject, schedule, to_ical
+    >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+    ...     {"id": "call", "title": "Welcome call", "channel": "call", "at": "purchase"}]})
+    >>> tps = schedule(plan, Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}))
+    >>> options = ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> feed = io.BytesIO(to_ical(tps, options=options))
+    >>> [tp.rule_id for tp in iter_ical(feed, subject_ids=["c1"])]
+    ['call']
+    """
+    if not isinstance(data, bytes | str) and not callable(getattr(data, "read", None)):
+        raise TypeError(
+            f"data must be bytes, str or a file opened for reading, not {type(data).__name__}"
+        )
     candidates = tuple(dict.fromkeys(each(subject_ids, str, "each subject id")))
+    return _touch_points(data, candidates)
+
+
+_CHUNK: Final = 1 << 20  # bytes read at a time
+
+
+def _chunks(data: bytes | str | IO[bytes] | IO[str]) -> Iterator[bytes]:
+    if isinstance(data, bytes):
+        for start in range(0, len(data), _CHUNK):
+            yield data[start : start + _CHUNK]
+        return
+    if isinstance(data, str):
+        for start in range(0, len(data), _CHUNK):
+            # Scanned as UTF-8 like bytes; a lone surrogate is then not UTF-8.
+            yield data[start : start + _CHUNK].encode("utf-8", "surrogatepass")
+        return
+    while chunk := data.read(_CHUNK):
+        if isinstance(chunk, str):
+            yield chunk.encode("utf-8", "surrogatepass")  # a lone surrogate: not UTF-8
+        elif isinstance(chunk, bytes | bytearray | memoryview):
+            yield bytes(chunk)
+        else:
+            raise TypeError(f"data.read() must give bytes or str, not {type(chunk).__name__}")
+
+
+def _touch_points(
+    data: bytes | str | IO[bytes] | IO[str], candidates: tuple[str, ...]
+) -> Iterator[TouchPoint]:
     rules: dict[str, Rule] = {}  # by the JSON as written
     by_digest: dict[str, Rule] = {}  # by rule_digest of the JSON
-    pending: list[_Read] = []
-    for kind, lines in components(text):
-        properties = _properties(lines)
-        if "X-TOUCHPOINTS-PLAN" not in properties:
-            continue
-        status = properties.get("STATUS")
-        if status is not None and status.value.strip().upper() == "CANCELLED":
-            continue
-        pending.append(_read_component(kind, properties, rules, by_digest))
-    keys = {(read.plan_id, read.rule_id, read.occurrence, read.term) for read in pending}
-    owners: dict[str, str] = {}
-    for subject_id in candidates:
-        for plan_id, rule_id, occurrence, term in keys:
-            uid = touch_point_id(plan_id, subject_id, rule_id, occurrence, term=term)
-            owners.setdefault(uid, subject_id)
-    result: list[TouchPoint] = []
-    for uid, plan_id, rule_id, occurrence, due, found, adjustments, done_on, term in pending:
-        rule = found if isinstance(found, Rule) else _carried(uid, rule_id, found, by_digest)
-        owner = owners.get(uid)
-        if owner is None:
-            raise CalendarReadError(
-                f"the touch point with UID {uid} (plan {plan_id!r}, rule {rule_id!r}, "
-                f"occurrence {occurrence}) belongs to none of the {len(candidates)} subject "
-                "ids given; pass the ids of every subject the feed was made for"
-            )
-        result.append(
-            TouchPoint(plan_id, rule_id, owner, occurrence, due, rule, adjustments, done_on, term)
+    owners = _Owners(candidates)
+    waiting: deque[tuple[int, _Read]] = deque()  # behind one whose rule comes later
+    for kind, number, lines in components(_chunks(data), _READ):
+        try:
+            properties = _properties(lines)
+            if "X-TOUCHPOINTS-PLAN" not in properties:
+                continue
+            status = properties.get("STATUS")
+            if status is not None and status.value.strip().upper() == "CANCELLED":
+                continue
+            read = _read_component(kind, properties, rules, by_digest)
+            if not waiting and (not isinstance(read.rule, str) or read.rule in by_digest):
+                yield _resolved(read, owners, by_digest)
+                continue
+            waiting.append((number, read))
+            while waiting and (
+                not isinstance(waiting[0][1].rule, str) or waiting[0][1].rule in by_digest
+            ):
+                number, read = waiting.popleft()
+                yield _resolved(read, owners, by_digest)
+        except CalendarReadError as error:
+            raise CalendarReadError(f"line {number}: {error}") from None
+    for number, read in waiting:
+        try:
+            yield _resolved(read, owners, by_digest)
+        except CalendarReadError as error:
+            raise CalendarReadError(f"line {number}: {error}") from None
+
+
+def _resolved(read: _Read, owners: _Owners, by_digest: dict[str, Rule]) -> TouchPoint:
+    found = read.rule
+    rule = found if isinstance(found, Rule) else _carried(read.uid, read.rule_id, found, by_digest)
+    return owners.touch_point(read, rule)
+
+
+class _Owners:
+    """Whose each touch point is: the candidate whose id gives its UID.
+
+    The subject of the touch point before, and the candidate after it, are tried
+    first (one hash each), because a feed holds each subject's touch points together,
+    usually in the order of the ids given; only when neither fits are the ids of every
+    candidate computed, once per (plan, rule, occurrence, term).
+    """
+
+    def __init__(self, candidates: tuple[str, ...]) -> None:
+        self.candidates = candidates
+        self.position = {subject_id: n for n, subject_id in enumerate(candidates)}
+        self.last = -1
+        self.tables: dict[tuple[str, str, int, int], dict[str, int]] = {}
+
+    def touch_point(self, read: _Read, rule: Rule) -> TouchPoint:
+        uid, plan_id, rule_id, occurrence, term = (
+            read.uid,
+            read.plan_id,
+            read.rule_id,
+            read.occurrence,
+            read.term,
         )
-    return tuple(result)
+        candidates = self.candidates
+        for guess in (self.last, self.last + 1):
+            if 0 <= guess < len(candidates) and uid == touch_point_id(
+                plan_id, candidates[guess], rule_id, occurrence, term=term
+            ):
+                break
+        else:
+            key = (plan_id, rule_id, occurrence, term)
+            table = self.tables.get(key)
+            if table is None:
+                table = self.tables[key] = {}
+                for n, subject_id in enumerate(candidates):
+                    table.setdefault(
+                        touch_point_id(plan_id, subject_id, rule_id, occurrence, term=term), n
+                    )
+            found = table.get(uid)
+            if found is None:
+                raise CalendarReadError(
+                    f"the touch point with UID {uid} (plan {plan_id!r}, rule {rule_id!r}, "
+                    f"occurrence {occurrence}) belongs to none of the {len(candidates)} "
+                    "subject ids given; pass the ids of every subject the feed was made for"
+                )
+            guess = found
+        self.last = guess
+        return TouchPoint(
+            plan_id,
+            rule_id,
+            candidates[guess],
+            occurrence,
+            read.due,
+            rule,
+            read.adjustments,
+            read.done_on,
+            term,
+        )
 
 
 MAX_FEED_BYTES: Final = 256 * 1024 * 1024
@@ -114,19 +247,6 @@ _READ: Final = frozenset(
 )
 _DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_TIME: Final = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
-
-
-def _text(data: bytes | str) -> str:
-    if len(data) > MAX_FEED_BYTES:
-        raise CalendarReadError(
-            f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MiB; read it in parts"
-        )
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode()
-    except UnicodeDecodeError:
-        raise CalendarReadError("the data is not an iCalendar file (it is not UTF-8)") from None
 
 
 def _properties(lines: list[Line]) -> dict[str, Line]:
