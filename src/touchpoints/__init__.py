@@ -58,6 +58,8 @@ from touchpoints._files import (
 )
 from touchpoints._ical import (
     ExportOptions,
+    IcalState,
+    IcalStateWrite,
     IcalUpdate,
     IcalWrite,
     Revision,
@@ -116,6 +118,8 @@ __all__ = [
     "ExportOptions",
     "Fatigue",
     "HistoryEvent",
+    "IcalState",
+    "IcalStateWrite",
     "IcalUpdate",
     "IcalWrite",
     "JSONReadError",
