@@ -157,8 +157,8 @@ def add_export(commands: Subparsers) -> None:
     parser.add_argument(
         "--state",
         metavar="FILE",
-        help="the previous export's state (read if it exists, then rewritten), so that "
-        "calendars update in place",
+        help="an SQLite file that keeps what was exported (read if it exists, then "
+        "updated), so that calendars update in place and unchanged subjects are copied",
     )
     parser.add_argument(
         "--cancel-removed",
