@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--one", nargs=2, metavar=("MODE", "RUN"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(*args.one, args.subjects, args.dir)))
+        mode, run = args.one
+        print(json.dumps(run_one(mode, run, args.subjects, args.dir)))
         return
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         directory = Path(name)
@@ -157,19 +158,25 @@ def main(argv: list[str] | None = None) -> None:
             results[mode, "again"] = measure(mode, "again", args.subjects, directory)
     assert results["memory", "first"]["digest"] == results["sqlite", "first"]["digest"]
     assert results["memory", "again"]["digest"] == results["sqlite", "again"]["digest"]
-    print(f"{args.subjects:,} subjects, {results['memory', 'first']['components']:,} events; "
-          f"state: JSON {json_size / 2**20:,.0f} MiB, SQLite {state_size / 2**20:,.0f} MiB")  # fmt: skip
-    print(f"{'export':<34}{'wall s':>9}{'cpu s':>9}{'peak MiB':>10}{'copied':>10}")
-    for (mode, run), r in results.items():
+
+    def number(mode: str, run: str, key: str) -> float:
+        return float(str(results[mode, run][key]))
+
+    events = int(number("memory", "first", "components"))
+    print(f"{args.subjects:,} subjects, {events:,} events; state: JSON "
+          f"{json_size / 2**20:,.0f} MiB, SQLite {state_size / 2**20:,.0f} MiB")  # fmt: skip
+    print(f"{'export':<38}{'wall s':>9}{'cpu s':>9}{'peak MiB':>10}{'copied':>10}")
+    for mode, run in results:
         label = f"{mode}, {'first' if run == 'first' else 're-export after 1 % changed'}"
-        print(f"{label:<34}{r['seconds']:>9.1f}{r['cpu']:>9.1f}{r['peak_mib']:>10.0f}"
-              f"{r['reused']:>10,}")  # fmt: skip
-    full, again = results["memory", "again"], results["sqlite", "again"]
+        seconds, cpu, peak = (number(mode, run, key) for key in ("seconds", "cpu", "peak_mib"))
+        copied = int(number(mode, run, "reused"))
+        print(f"{label:<38}{seconds:>9.1f}{cpu:>9.1f}{peak:>10.0f}{copied:>10,}")
+    wall = number("memory", "again", "seconds") / number("sqlite", "again", "seconds")
+    cpu = number("memory", "again", "cpu") / number("sqlite", "again", "cpu")
+    peak = number("sqlite", "again", "peak_mib") / number("memory", "again", "peak_mib")
     print(
-        f"re-export: SQLite state {float(str(full['seconds'])) / float(str(again['seconds'])):.1f}x "
-        f"faster (wall), {float(str(full['cpu'])) / float(str(again['cpu'])):.1f}x (cpu), "
-        f"peak memory {float(str(again['peak_mib'])) / float(str(full['peak_mib'])):.2f}x the "
-        "in-memory state's; the feeds are identical"
+        f"re-export with the SQLite state: {wall:.1f}x faster (wall), {cpu:.1f}x (cpu), "
+        f"{peak:.2f}x the peak memory of the in-memory state; the feeds are identical"
     )
 
 
