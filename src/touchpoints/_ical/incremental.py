@@ -242,7 +242,7 @@ class _Run:
             inputs = hashlib.blake2b(
                 self.run + subject.model_dump_json().encode(), digest_size=16
             ).hexdigest()
-            stored = file.subject(key)
+            stored = None if file.empty else file.subject(key)
             if stored is not None and stored[0] == inputs:
                 data = zlib.decompress(stored[1])
                 count += stored[2]

@@ -60,6 +60,7 @@ CREATE TABLE rule_lines (
 """The tables of a state file (see the iCalendar page of the docs for each column)."""
 
 _COLUMNS: Final = "sequence, fingerprint, modified, start, zone, summary, cancelled"
+_CACHE_KIB: Final = 64 * 1024  # SQLite's page cache: bounded, larger than its 2 MiB default
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _HINT: Final = "give the file an earlier export wrote with --state, or a new file name"
 
@@ -113,6 +114,7 @@ class StateFile:
                     "INSERT INTO touchpoints_state VALUES (?, ?)",
                     [("format", FORMAT), ("version", VERSION)],
                 )
+            self.db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
             self.db.execute("BEGIN IMMEDIATE")
             self._check_format()
             if legacy is not None:
@@ -122,15 +124,26 @@ class StateFile:
                     ((uid, *revision_row(r)) for uid, r in legacy.items()),
                 )
             self.db.execute("CREATE TEMP TABLE seen (subject TEXT PRIMARY KEY)")
-            self.empty = self.db.execute("SELECT 1 FROM revisions LIMIT 1").fetchone() is None
+            self.empty = all(
+                self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+                for table in ("revisions", "subjects")
+            )
             self.orphans = (
                 self.db.execute("SELECT 1 FROM revisions WHERE subject IS NULL LIMIT 1").fetchone()
                 is not None
             )
 
-    def error(self, error: object) -> ExportError:
+    def error(self, error: sqlite3.Error) -> ExportError:
+        if isinstance(error, sqlite3.OperationalError):
+            if "locked" in str(error):
+                return ExportError(
+                    f"{self.path}: another export is using this state file; run one export "
+                    "at a time with a state file"
+                )
+            return ExportError(f"{self.path}: the state file cannot be used ({error})")
         return ExportError(
-            f"{self.path}: this is not a state file of touchpoints ({error}); {_HINT}"
+            f"{self.path}: this is not a state file of touchpoints, or it is damaged "
+            f"({error}); {_HINT}"
         )
 
     def _read_json(self) -> dict[str, Revision]:
@@ -242,18 +255,21 @@ class StateFile:
         without a subject), or mark them cancelled; with ``cancel`` false, every
         cancelled revision goes too."""
         db = self.db
-        gone = (
-            "(subject IS NULL OR subject IN (SELECT subject FROM subjects "
-            "WHERE subject NOT IN (SELECT subject FROM temp.seen)))"
-        )
-        if cancel:
-            db.execute(
-                "UPDATE revisions SET cancelled = 1, sequence = sequence + 1, modified = ? "
-                f"WHERE cancelled = 0 AND {gone}",
-                (stamp,),
-            )
-        else:
-            db.execute(f"DELETE FROM revisions WHERE cancelled = 0 AND {gone}")
+        # Two conditions rather than one with OR, so that each uses the subject index.
+        for gone in (
+            "subject IS NULL",
+            "subject IN (SELECT subject FROM subjects "
+            "WHERE subject NOT IN (SELECT subject FROM temp.seen))",
+        ):
+            if cancel:
+                db.execute(
+                    "UPDATE revisions SET cancelled = 1, sequence = sequence + 1, modified = ? "
+                    f"WHERE {gone} AND cancelled = 0",
+                    (stamp,),
+                )
+            else:
+                db.execute(f"DELETE FROM revisions WHERE {gone} AND cancelled = 0")
+        if not cancel:
             db.execute("DELETE FROM revisions WHERE cancelled = 1")
         db.execute("DELETE FROM subjects WHERE subject NOT IN (SELECT subject FROM temp.seen)")
 
