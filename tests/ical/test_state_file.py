@@ -28,7 +28,7 @@ from touchpoints import (
     schedule,
     write_ical,
 )
-from touchpoints._ical import STATE_SCHEMA
+from touchpoints._ical import STATE_SCHEMA, store
 from touchpoints.testing import plans, subjects
 
 STAMPS = [datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=n) for n in range(4)]
@@ -282,3 +282,14 @@ def test_a_subject_the_scheduler_leaves_out_is_gone(tmp_path: Path, plan: Plan) 
         state.commit()
     assert (written.scheduled, written.reused) == (1, 0)
     assert out.getvalue().count(b"STATUS:CANCELLED") == 4  # c0's call and three checks
+
+
+def test_a_state_file_another_export_holds_is_an_error_saying_so(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.db"
+    export_once(path, plan, purchases(1))
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.0)
+    with IcalState.open(path), pytest.raises(ExportError, match="another export") as error:
+        IcalState.open(path)
+    assert str(path) in str(error.value)

@@ -60,6 +60,7 @@ CREATE TABLE rule_lines (
 """The tables of a state file (see the iCalendar page of the docs for each column)."""
 
 _COLUMNS: Final = "sequence, fingerprint, modified, start, zone, summary, cancelled"
+BUSY_SECONDS = 5.0  # how long to wait for another export that holds the file
 _CACHE_KIB: Final = 64 * 1024  # SQLite's page cache: bounded, larger than its 2 MiB default
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _HINT: Final = "give the file an earlier export wrote with --state, or a new file name"
@@ -96,7 +97,7 @@ class StateFile:
             os.close(handle)
             target = self.temporary
         try:
-            self.db = sqlite3.connect(target, isolation_level=None)
+            self.db = sqlite3.connect(target, isolation_level=None, timeout=BUSY_SECONDS)
         except sqlite3.Error as error:
             self._discard()
             raise self.error(error) from None
