@@ -31,6 +31,8 @@ PUBLIC = [
     "ExportOptions",
     "Fatigue",
     "HistoryEvent",
+    "IcalState",
+    "IcalStateWrite",
     "IcalUpdate",
     "IcalWrite",
     "JSONReadError",

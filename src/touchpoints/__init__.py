@@ -71,6 +71,8 @@ if _typing.TYPE_CHECKING:
     )
     from touchpoints._ical import (
         ExportOptions,
+        IcalState,
+        IcalStateWrite,
         IcalUpdate,
         IcalWrite,
         Revision,
@@ -133,6 +135,8 @@ __all__ = [
     "ExportOptions",
     "Fatigue",
     "HistoryEvent",
+    "IcalState",
+    "IcalStateWrite",
     "IcalUpdate",
     "IcalWrite",
     "JSONReadError",
@@ -217,6 +221,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "_ical": (
         "ExportOptions",
+        "IcalState",
+        "IcalStateWrite",
         "IcalUpdate",
         "IcalWrite",
         "Revision",

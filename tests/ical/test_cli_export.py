@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
 
-from touchpoints import Plan, Subject, from_ical, load_ical_state, schedule
+from touchpoints import (
+    ExportOptions,
+    IcalState,
+    Plan,
+    Subject,
+    dump_ical_state,
+    from_ical,
+    schedule,
+    schedule_many,
+    update_ical,
+)
 from touchpoints._cli import main
+from touchpoints._files import load_subjects
 
 PLAN: dict[str, Any] = {
     "plan": "after-sales",
@@ -45,6 +57,7 @@ CSV = (
     "lead,,,Cy\n"
 )
 STAMP = "2026-01-01T09:00:00Z"
+FEB, MAR = "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"
 
 
 @pytest.fixture
@@ -190,12 +203,9 @@ class TestExport:
             "--all",  # the stamps are a month apart: keep the same touch points
         ]
         assert run(capsys, *base, "-o", str(files / "1.ics"), "--stamp", STAMP)[0] == 0
-        first = load_ical_state(state.read_text(encoding="utf-8"))
-        assert {r.sequence for r in first.values()} == {0}
-        assert (
-            run(capsys, *base, "-o", str(files / "2.ics"), "--stamp", "2026-02-01T00:00:00Z")[0]
-            == 0
-        )
+        with IcalState.open(state) as kept:
+            assert {r.sequence for _, r in kept.revisions()} == {0}
+        assert run(capsys, *base, "-o", str(files / "2.ics"), "--stamp", FEB)[0] == 0
         assert (files / "1.ics").read_bytes() == (files / "2.ics").read_bytes()
         plan = json.loads((files / "plan.json").read_text(encoding="utf-8"))
         plan["touchpoints"][0]["title"] = "Welcome call"
@@ -319,3 +329,78 @@ class TestExportErrors:
         assert "uses {nmae}" in err
         assert "name" in err
         assert not (files / "x.ics").exists()
+
+
+# --state: the SQLite state, its re-exports, and old JSON states
+
+
+def with_state(capsys: pytest.CaptureFixture[str], files: Path, *extra: str) -> tuple[int, str]:
+    code, _, err = run(
+        capsys,
+        "export",
+        str(files / "plan.json"),
+        "--subjects",
+        str(files / "customers.csv"),
+        "--state",
+        str(files / "state.db"),
+        "--all",
+        *extra,
+    )
+    return code, err
+
+
+def test_a_re_export_copies_unchanged_subjects(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    assert with_state(capsys, files, "-o", str(files / "1.ics"), "--stamp", STAMP)[0] == 0
+    code, err = with_state(capsys, files, "-o", str(files / "2.ics"), "--stamp", FEB)
+    assert code == 0
+    assert "2 subjects unchanged" in err
+    assert (files / "1.ics").read_bytes() == (files / "2.ics").read_bytes()
+    csv = (files / "customers.csv").read_text(encoding="utf-8")
+    (files / "customers.csv").write_text(csv.replace("c2,,2026-02-01", "c2,,2026-02-03"))
+    code, err = with_state(capsys, files, "-o", str(files / "3.ics"), "--stamp", MAR)
+    assert code == 0
+    assert "1 subject unchanged" in err
+    data = (files / "3.ics").read_bytes()
+    assert data.count(b"LAST-MODIFIED:20260301T000000Z") == data.count(b"SEQUENCE:1")
+    assert data.count(b"SEQUENCE:1") > 0
+
+
+def test_a_failed_export_leaves_the_state(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    assert with_state(capsys, files, "-o", str(files / "1.ics"), "--stamp", STAMP)[0] == 0
+    before = (files / "state.db").read_bytes()
+    (files / "customers.csv").write_text("id,purchase,name\nlead,,Cy\n", encoding="utf-8")
+    code, _ = with_state(capsys, files, "-o", str(files / "2.ics"), "--stamp", STAMP)
+    assert code != 0
+    assert (files / "state.db").read_bytes() == before
+    assert not (files / "2.ics").exists()
+
+
+def test_a_json_state_keeps_working_and_becomes_sqlite(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    plan = Plan.model_validate_json((files / "plan.json").read_text(encoding="utf-8"))
+    people = [s for s in load_subjects(files / "customers.csv") if s.id != "lead"]
+    first = update_ical(
+        schedule_many(plan, people),
+        {},
+        options=ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC)),
+    )
+    (files / "state.db").write_text(dump_ical_state(first.state), encoding="utf-8")
+    code, _ = with_state(capsys, files, "-o", str(files / "1.ics"), "--stamp", FEB)
+    assert code == 0
+    assert (files / "state.db").read_bytes().startswith(b"SQLite format 3\x00")
+    with IcalState.open(files / "state.db") as state:
+        assert dict(state.revisions()) == first.state
+
+
+def test_a_foreign_sqlite_file_is_refused_by_name(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    with sqlite3.connect(files / "state.db") as db:
+        db.execute("CREATE TABLE orders (id TEXT)")
+    code, err = with_state(capsys, files, "-o", str(files / "1.ics"), "--stamp", STAMP)
+    assert code == 1
+    assert str(files / "state.db") in err
+    assert "not a state file of touchpoints" in err

@@ -29,25 +29,17 @@ from touchpoints._cli.inputs import column_map, subject_from_arguments
 from touchpoints._cli.outputs import check_output, check_output_directory, open_output
 from touchpoints._cli.positions import RowPositions, csv_header
 from touchpoints._cli.progress import terminal_progress
+from touchpoints._cli.state_feed import state_line, write_with_state
 from touchpoints._cli.subject_files import NoFile, file_subjects, subject_owner
 from touchpoints._cli.tally import Tally, plural
 from touchpoints._cli.timeline import add_audience_option
 from touchpoints._cli.window import export_stamp, export_window
 from touchpoints._core import Schedule, TouchPoint, schedule_many
 from touchpoints._errors import (
-    ExportError,
     ScheduleError,
-    TouchpointsError,
 )
 from touchpoints._files import load_plan
-from touchpoints._ical import (
-    ExportOptions,
-    Revision,
-    dump_ical_state,
-    load_ical_state,
-    to_ical,
-    write_ical,
-)
+from touchpoints._ical import ExportOptions, IcalState, to_ical, write_ical
 from touchpoints._model import Subject
 from touchpoints._pictures import customer_calendar_uid, for_customer
 
@@ -171,8 +163,8 @@ def add_export(commands: Subparsers) -> None:
     parser.add_argument(
         "--state",
         metavar="FILE",
-        help="the previous export's state (read if it exists, then rewritten), so that "
-        "calendars update in place",
+        help="an SQLite file that keeps what was exported (read if it exists, then "
+        "updated), so that calendars update in place and unchanged subjects are copied",
     )
     parser.add_argument(
         "--cancel-removed",
@@ -229,33 +221,12 @@ def _check_arguments(args: argparse.Namespace) -> None:
                 raise UsageError(f"{option} needs a file name, not '-'")
 
 
-def _read_state(path: str | None) -> Mapping[str, Revision] | None:
-    """The previous export's state: None without --state, empty for a new file."""
-    if path is None:
-        return None
-    if not os.path.exists(path):
-        return {}
-    hint = "give the file an earlier export wrote with --state, or a new file name"
-    try:
-        with open(path, "rb") as file:
-            text = file.read().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ExportError(f"{path}: the state file is not UTF-8 text; {hint}") from None
-    try:
-        return load_ical_state(text)
-    except TouchpointsError as error:
-        raise ExportError(f"{path}: {error}; {hint}") from None
-    except (ValueError, TypeError, RecursionError):
-        raise ExportError(f"{path}: this is not a state file of touchpoints; {hint}") from None
-
-
 def _export(args: argparse.Namespace) -> int:
     _check_arguments(args)
     columns = column_map(args, args.subjects if args.subjects is not None else args.subject)
     plan = load_plan(args.plan)
     stamp = export_stamp(args)
     start, window = export_window(args, plan, stamp)
-    previous = _read_state(args.state)
     is_csv = args.subjects is not None and args.subjects.lower().endswith(".csv")
     print(f"{PROG}: {window}", file=sys.stderr)
     recent: dict[str, Mapping[str, object]] = {}
@@ -346,15 +317,28 @@ def _export(args: argparse.Namespace) -> int:
                     raise nothing_scheduled()
                 where = f" in {args.output}"
             else:
-                count, state = 0, {}
-                with open_output(args.output) as stream:
-                    written = write_ical(touch_points, stream, options=options, state=previous)
-                    if not tally.scheduled:
-                        raise nothing_scheduled()
-                    count, state = written.count, written.state
-                if args.state is not None:
-                    with open_output(args.state) as stream:
-                        stream.write(dump_ical_state(state).encode())
+                state = IcalState.open(args.state) if args.state is not None else None
+                try:
+                    with open_output(args.output) as stream:
+                        if state is None:
+                            count = write_ical(touch_points, stream, options=options).count
+                        else:
+                            through = write_with_state(
+                                state, plan, subjects, scheduled, lambda: tally.skipped,
+                                stream, options=options, window=(start, args.end, args.limit),
+                                variant=str(args.audience),
+                            )  # fmt: skip
+                            count = through.count
+                            print(printable(state_line(args.state, through)), file=sys.stderr)
+                            tally.read += through.reused
+                            tally.scheduled += through.reused
+                        if not tally.scheduled:
+                            raise nothing_scheduled()
+                    if state is not None:
+                        state.commit()
+                finally:
+                    if state is not None:
+                        state.close()
                 shown = "standard output" if args.output == "-" else args.output
                 print(printable(f"{shown}: {plural(count, noun)}"), file=sys.stderr)
                 where = ""

@@ -62,14 +62,19 @@ from touchpoints._ical.export import (
 from touchpoints._ical.objects import to_icalendar
 from touchpoints._ical.reader import from_ical, iter_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
+from touchpoints._ical.store import SCHEMA as STATE_SCHEMA
+from touchpoints._ical.incremental import IcalState, IcalStateWrite
 # isort: on
 
 __all__ = [
     "PRODID",
+    "STATE_SCHEMA",
     "Attributes",
     "BinaryWriter",
     "ComponentName",
     "ExportOptions",
+    "IcalState",
+    "IcalStateWrite",
     "IcalUpdate",
     "IcalWrite",
     "Revision",

@@ -13,7 +13,59 @@ from touchpoints._ical.options import utc
 from touchpoints._ical.revisions import Revision
 from touchpoints._model import zone_for
 
-__all__ = ["dump_ical_state", "load_ical_state"]
+__all__ = ["dump_ical_state", "load_ical_state", "revision_from_row", "revision_row"]
+
+Row = tuple[int, str, str, str, "str | None", str, bool]
+"""A revision as plain values: sequence, fingerprint, modified (ISO 8601 in UTC), start
+(an ISO date, or a datetime with its offset), the start's zone key (None for a date or
+a fixed offset), summary, cancelled. The JSON state and the SQLite state store these."""
+
+
+def revision_row(revision: Revision) -> Row:
+    """A revision as the plain values a state stores."""
+    start = revision.start
+    key = zone_key(start) if isinstance(start, datetime) else None
+    return (
+        revision.sequence,
+        revision.fingerprint,
+        utc(revision.modified).isoformat(),
+        start.isoformat(),
+        key,
+        revision.summary,
+        revision.cancelled,
+    )
+
+
+def revision_from_row(
+    sequence: object,
+    fingerprint: object,
+    modified: object,
+    start: object,
+    key: object,
+    summary: object,
+    cancelled: object,
+) -> Revision:
+    """The revision :func:`revision_row` gave these values for.
+
+    Raises:
+        ValueError, TypeError or AttributeError: the values are not such a row.
+    """
+    if not isinstance(start, str) or not isinstance(modified, str):
+        raise TypeError("start and modified are ISO 8601 text")
+    begin: date
+    if key is None and "T" not in start:
+        begin = date.fromisoformat(start)
+    else:
+        moment = datetime.fromisoformat(start)
+        begin = moment.astimezone(zone_for(str(key))) if key is not None else moment
+    return Revision(
+        int(str(sequence)),
+        str(fingerprint),
+        datetime.fromisoformat(modified).astimezone(UTC),
+        begin,
+        str(summary),
+        bool(cancelled),
+    )
 
 
 def dump_ical_state(state: Mapping[str, Revision]) -> str:
@@ -26,20 +78,7 @@ def dump_ical_state(state: Mapping[str, Revision]) -> str:
     2
     """
     require_mapping(state, Revision, "state")
-    rows: dict[str, list[object]] = {}
-    for uid in sorted(state):
-        revision = state[uid]
-        start = revision.start
-        key = zone_key(start) if isinstance(start, datetime) else None
-        rows[uid] = [
-            revision.sequence,
-            revision.fingerprint,
-            utc(revision.modified).isoformat(),
-            start.isoformat(),
-            key,
-            revision.summary,
-            revision.cancelled,
-        ]
+    rows = {uid: list(revision_row(state[uid])) for uid in sorted(state)}
     lines = (
         f"{json.dumps(uid, ensure_ascii=False)}:"
         f"{json.dumps(row, ensure_ascii=False, separators=(',', ':'))}"
@@ -61,21 +100,8 @@ def load_ical_state(text: str) -> dict[str, Revision]:
     try:
         rows = json.loads(text)
         state: dict[str, Revision] = {}
-        for uid, (sequence, fingerprint, modified, start, key, summary, cancelled) in rows.items():
-            begin: date
-            if key is None and "T" not in start:
-                begin = date.fromisoformat(start)
-            else:
-                moment = datetime.fromisoformat(start)
-                begin = moment.astimezone(zone_for(key)) if key is not None else moment
-            state[str(uid)] = Revision(
-                int(sequence),
-                str(fingerprint),
-                datetime.fromisoformat(modified).astimezone(UTC),
-                begin,
-                str(summary),
-                bool(cancelled),
-            )
+        for uid, row in rows.items():
+            state[str(uid)] = revision_from_row(*row)
     except (ValueError, TypeError, AttributeError) as error:
         raise CalendarReadError(f"the export state is damaged ({error})") from None
     return state

@@ -86,14 +86,21 @@ class _RuleParts(NamedTuple):
     plan_rule: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-JSON lines (the rule's first event)
     plan_rule_ref: str  # X-TOUCHPOINTS-PLAN, -RULE, -RULE-DIGEST lines (later events)
     digest: str
+    json_line: str  # the X-TOUCHPOINTS-RULE-JSON line alone
     alarm: str  # VALARM block or ""
     content: str  # what the fingerprint covers, besides the dynamic lines
 
 
 class Writer:
-    """Renders touch points as content lines, the way icalendar serialises them."""
+    """Renders touch points as content lines, the way icalendar serialises them.
 
-    def __init__(self, options: Resolved) -> None:
+    With ``references``, every component names its rule by digest (the
+    ``X-TOUCHPOINTS-RULE-DIGEST`` form) and :attr:`json_lines` keeps each digest's
+    ``X-TOUCHPOINTS-RULE-JSON`` line, so that a caller can store components apart from
+    their place in a feed and carry the JSON onto the first one of each rule later.
+    """
+
+    def __init__(self, options: Resolved, *, references: bool = False) -> None:
         self.options = options
         self.stamp_line = f"DTSTAMP:{format_datetime(options.stamp)}\r\n"
         self.rules: dict[tuple[int, str], _RuleParts] = {}
@@ -102,6 +109,8 @@ class Writer:
         self.days: dict[date, str] = {}
         self.last: _RuleParts | None = None
         self.carried: set[str] = set()  # digests of the rules whose JSON was written
+        self.references = references
+        self.json_lines: dict[str, str] = {}
         self.event = options.component == "VEVENT"
         self.template = options.template
 
@@ -129,7 +138,10 @@ class Writer:
         )
         text = rule_json(rule)
         digest = rule_digest(text)
-        plan_rule = names + fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(text)}")
+        json_line = fold(f"X-TOUCHPOINTS-RULE-JSON:{escape_value(text)}")
+        plan_rule = names + json_line
+        if self.references:
+            self.json_lines[digest] = json_line
         alarm = ""
         if options.alarm is not None:
             related = ";RELATED=END" if options.component == "VTODO" else ""
@@ -153,6 +165,7 @@ class Writer:
             plan_rule=plan_rule,
             plan_rule_ref=f"{names}X-TOUCHPOINTS-RULE-DIGEST:{digest}\r\n",
             digest=digest,
+            json_line=json_line,
             alarm=alarm,
             content=summary + duration + categories + description + priority + plan_rule + alarm,
         )
@@ -236,7 +249,7 @@ class Writer:
                 + occurrence
             )
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
-        if parts.digest in self.carried:
+        if self.references or parts.digest in self.carried:
             plan_rule = parts.plan_rule_ref
         else:
             self.carried.add(parts.digest)

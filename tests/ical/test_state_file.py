@@ -1,0 +1,295 @@
+"""The SQLite export state: a re-export that copies unchanged subjects writes the bytes,
+and keeps the state, of a full export with the same state held in memory."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from touchpoints import (
+    ExportError,
+    ExportOptions,
+    IcalState,
+    Plan,
+    Revision,
+    Subject,
+    dump_ical_state,
+    load_ical_state,
+    schedule,
+    write_ical,
+)
+from touchpoints._ical import STATE_SCHEMA, store
+from touchpoints.testing import plans, subjects
+
+STAMPS = [datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=n) for n in range(4)]
+FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def full_export(
+    plan: Plan, people: list[Subject], state: dict[str, Revision], options: ExportOptions
+) -> tuple[bytes, dict[str, Revision], int]:
+    """The reference: every subject scheduled, the state held in memory."""
+    out = io.BytesIO()
+    touch_points = [tp for person in people for tp in schedule(plan, person)]
+    written = write_ical(touch_points, out, options=options, state=state)
+    return out.getvalue(), written.state, written.count
+
+
+def state_export(
+    path: Path, plan: Plan, people: list[Subject], options: ExportOptions
+) -> tuple[bytes, dict[str, Revision], int, int]:
+    out = io.BytesIO()
+    with IcalState.open(path) as state:
+        written = state.write(plan, people, out, options=options)
+        state.commit()
+    with IcalState.open(path) as state:
+        kept = dict(state.revisions())
+    return out.getvalue(), kept, written.count, written.reused
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> tuple[Plan, list[list[Subject]], dict[str, Any]]:
+    """A plan and the subjects of three exports: each keeps, changes or drops some of
+    the previous one's subjects, and adds some."""
+    plan = draw(plans(max_rules=3))
+    first = draw(st.lists(subjects(plan), min_size=1, max_size=4, unique_by=lambda s: s.id))
+    sequence = [first]
+    for _ in range(2):
+        people: list[Subject] = []
+        for person in sequence[-1]:
+            what = draw(st.sampled_from(["keep", "keep", "change", "drop"]))
+            if what == "keep":
+                people.append(person)
+            elif what == "change":
+                people.append(draw(subjects(plan)).model_copy(update={"id": person.id}))
+        people += draw(st.lists(subjects(plan), max_size=2))
+        unique = {p.id: p for p in reversed(people)}
+        sequence.append([p for p in people if unique[p.id] is p])
+    options = {
+        "component": draw(st.sampled_from(["VEVENT", "VTODO"])),
+        "removed": draw(st.sampled_from(["drop", "cancel"])),
+        "alarm": draw(st.none() | st.just(timedelta(minutes=-15))),
+        "summary_template": draw(st.none() | st.just("{title}!")),
+    }
+    return plan, sequence, options
+
+
+@FEW
+@given(runs())
+def test_a_re_export_equals_a_full_export_with_the_state_in_memory(
+    case: tuple[Plan, list[list[Subject]], dict[str, Any]],
+) -> None:
+    plan, sequence, kwargs = case
+    memory: dict[str, Revision] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "state.db"
+        previous: dict[str, Subject] = {}
+        for stamp, people in zip(STAMPS, sequence, strict=False):
+            options = ExportOptions(stamp=stamp, **kwargs)
+            expected, memory, count = full_export(plan, people, memory, options)
+            data, kept, written, reused = state_export(path, plan, people, options)
+            assert data == expected
+            assert kept == memory
+            assert written == count
+            assert reused == sum(previous.get(p.id) == p for p in people)
+            previous = {p.id: p for p in people}
+
+
+def purchases(*days: int) -> list[Subject]:
+    return [
+        Subject(id=f"c{n}", anchors={"purchase": date(2026, 3, day)}, attributes={"n": n})
+        for n, day in enumerate(days)
+    ]
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return Plan.model_validate(
+        {
+            "plan": "p",
+            "timezone": "Europe/Berlin",
+            "contact_time": "10:00",
+            "touchpoints": [
+                {"id": "call", "title": "Call", "channel": "call", "at": "purchase + 1 day"},
+                {
+                    "id": "check",
+                    "title": "Check",
+                    "channel": "email",
+                    "starting": "purchase + 1 month",
+                    "every": "1 month",
+                    "count": 3,
+                },
+            ],
+        }
+    )
+
+
+def export_once(path: Path, plan: Plan, people: list[Subject], **kwargs: Any) -> bytes:
+    out = io.BytesIO()
+    with IcalState.open(path) as state:
+        state.write(plan, people, out, options=ExportOptions(stamp=STAMPS[0]), **kwargs)
+        state.commit()
+    return out.getvalue()
+
+
+def test_the_window_and_the_plan_are_inputs(tmp_path: Path, plan: Plan) -> None:
+    path = tmp_path / "state.db"
+    people = purchases(1, 2)
+    export_once(path, plan, people)
+    options = ExportOptions(stamp=STAMPS[1])
+    with IcalState.open(path) as state:
+        assert state.write(plan, people, io.BytesIO(), options=options).reused == 2
+        later = state.write(plan, people, io.BytesIO(), options=options, start=date(2026, 5, 1))
+        assert later.reused == 0
+    edited = plan.model_copy(update={"name": "Renamed"})
+    with IcalState.open(path) as state:
+        assert state.write(edited, people, io.BytesIO(), options=options).reused == 0
+
+
+def test_an_uncommitted_or_failed_run_leaves_the_previous_state(tmp_path: Path, plan: Plan) -> None:
+    path = tmp_path / "state.db"
+    export_once(path, plan, purchases(1, 2))
+    with IcalState.open(path) as state:
+        before = list(state.revisions())
+
+    def failing() -> Iterator[Subject]:
+        yield from purchases(5)
+        raise RuntimeError("the subject file broke")
+
+    def run() -> None:
+        with IcalState.open(path) as state:
+            state.write(plan, failing(), io.BytesIO(), options=ExportOptions(stamp=STAMPS[1]))
+            state.commit()
+
+    with pytest.raises(RuntimeError):
+        run()
+    with IcalState.open(path) as state:
+        with pytest.raises(RuntimeError):
+            state.write(plan, failing(), io.BytesIO(), options=ExportOptions(stamp=STAMPS[1]))
+        with pytest.raises(ExportError, match="did not finish"):
+            state.commit()
+    with IcalState.open(path) as state:
+        state.write(plan, [], io.BytesIO(), options=ExportOptions(stamp=STAMPS[1]))
+    with IcalState.open(path) as state:
+        assert list(state.revisions()) == before
+
+
+def test_a_new_state_that_is_not_committed_leaves_no_file(tmp_path: Path, plan: Plan) -> None:
+    with IcalState.open(tmp_path / "state.db") as state:
+        state.write(plan, purchases(1), io.BytesIO(), options=ExportOptions(stamp=STAMPS[0]))
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_json_state_is_read_and_replaced_by_sqlite(tmp_path: Path, plan: Plan) -> None:
+    people = purchases(1, 2)
+    _, memory, _ = full_export(plan, people, {}, ExportOptions(stamp=STAMPS[0]))
+    path = tmp_path / "state.json"
+    path.write_text(dump_ical_state(memory), encoding="utf-8")
+    changed = purchases(1, 9)
+    options = ExportOptions(stamp=STAMPS[1], removed="cancel")
+    expected, memory, _ = full_export(plan, changed, load_ical_state(path.read_text()), options)
+    data, kept, _, reused = state_export(path, plan, changed, options)
+    assert (data, kept, reused) == (expected, memory, 0)
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"SQLite format 3\x00" + b"\x07" * 4000, "not a state file of touchpoints"),
+        (b"\x00\xff garbage", "neither SQLite nor UTF-8"),
+        (b'{"uid": [1, 2]}', "damaged"),
+    ],
+)
+def test_a_damaged_state_file_is_an_error_naming_it(
+    tmp_path: Path, plan: Plan, content: bytes, says: str
+) -> None:
+    path = tmp_path / "state.db"
+    path.write_bytes(content)
+    with pytest.raises(ExportError, match=says) as error:
+        export_once(path, plan, purchases(1))
+    assert str(path) in str(error.value)
+    assert path.read_bytes() == content
+
+
+def test_a_foreign_sqlite_file_is_an_error_naming_it(tmp_path: Path, plan: Plan) -> None:
+    path = tmp_path / "crm.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customers (id TEXT)")
+    with pytest.raises(ExportError, match="not a state file of touchpoints") as error:
+        export_once(path, plan, purchases(1))
+    assert str(path) in str(error.value)
+
+
+def test_templates_take_the_subjects_own_attributes(tmp_path: Path, plan: Plan) -> None:
+    options = ExportOptions(stamp=STAMPS[0], summary_template="{title} {n}", attributes={})
+    with (
+        pytest.raises(ExportError, match="attributes"),
+        IcalState.open(tmp_path / "s.db") as state,
+    ):
+        state.write(plan, purchases(1), io.BytesIO(), options=options)
+    out = io.BytesIO()
+    with IcalState.open(tmp_path / "s.db") as state:
+        options = ExportOptions(stamp=STAMPS[0], summary_template="{title} {n}")
+        state.write(plan, purchases(1, 2), out, options=options)
+    assert b"SUMMARY:Call 0\r\n" in out.getvalue()
+    assert b"SUMMARY:Call 1\r\n" in out.getvalue()
+
+
+def test_the_documented_schema_is_the_one_written(tmp_path: Path, plan: Plan) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "ical.md").read_text(encoding="utf-8")
+    assert STATE_SCHEMA in page
+    path = tmp_path / "state.db"
+    export_once(path, plan, purchases(1))
+    with sqlite3.connect(path) as db:
+        tables = sorted(row[0] for row in db.execute("SELECT name FROM sqlite_master"))
+    assert "revisions" in tables
+    assert "subjects" in tables
+
+
+def scheduler_leaving_out(plan: Plan, left_out: str) -> Any:
+    def scheduler(subject: Subject) -> Any:
+        return None if subject.id == left_out else schedule(plan, subject)
+
+    return scheduler
+
+
+def test_a_subject_the_scheduler_leaves_out_is_gone(tmp_path: Path, plan: Plan) -> None:
+    path = tmp_path / "state.db"
+    people = purchases(1, 2)
+    export_once(path, plan, people)
+    options = ExportOptions(stamp=STAMPS[1], removed="cancel")
+    out = io.BytesIO()
+    with IcalState.open(path) as state:
+        written = state.write(
+            plan,
+            people,
+            out,
+            options=options,
+            scheduler=scheduler_leaving_out(plan, "c0"),
+            variant="without c0",
+        )
+        state.commit()
+    assert (written.scheduled, written.reused) == (1, 0)
+    assert out.getvalue().count(b"STATUS:CANCELLED") == 4  # c0's call and three checks
+
+
+def test_a_state_file_another_export_holds_is_an_error_saying_so(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.db"
+    export_once(path, plan, purchases(1))
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.0)
+    with IcalState.open(path), pytest.raises(ExportError, match="another export") as error:
+        IcalState.open(path)
+    assert str(path) in str(error.value)
