@@ -122,3 +122,30 @@ class Subject(Frozen):
     business_calendar: BusinessCalendar | None = Field(default=None, alias="calendar")
     history: tuple[HistoryEvent, ...] = Field(default=(), max_length=100_000)
     renewals: tuple[AnchorValue, ...] = Field(default=(), max_length=1_000)
+
+    def __repr__(self) -> str:
+        """One line: the id (cut when long), the anchors (the first four), the zone,
+        and how many attributes, history events and renewals there are.
+
+        >>> from datetime import date
+        >>> Subject(id="cust-1", timezone="Europe/Berlin", attributes={"segment": "fleet"},
+        ...         anchors={"purchase": date(2026, 1, 1)})
+        Subject('cust-1', purchase 2026-01-01, timezone Europe/Berlin, 1 attribute)
+        """
+        shown = self.id if len(self.id) <= 40 else self.id[:39] + "…"
+        parts = [repr(shown)]
+        anchors = [f"{name} {value.isoformat()}" for name, value in list(self.anchors.items())[:4]]
+        if len(self.anchors) > 4:
+            anchors.append(f"… {len(self.anchors)} anchors in all")
+        parts += anchors or ["no anchors"]
+        if self.timezone is not None:
+            parts.append(f"timezone {self.timezone}")
+        counts = (
+            ("attribute", len(self.attributes)),
+            ("history event", len(self.history)),
+            ("renewal", len(self.renewals)),
+        )
+        parts += [f"{n} {word}{'s' if n != 1 else ''}" for word, n in counts if n]
+        if self.business_calendar is not None:
+            parts.append("own calendar")
+        return f"Subject({', '.join(parts)})"
