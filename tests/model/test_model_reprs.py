@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from touchpoints import AnchorExpression, Duration, HistoryEvent, Plan, Rule, Subject
-from touchpoints.testing import plans, subjects
+from touchpoints import AnchorExpression, Duration, HistoryEvent, Plan, Rule, Subject, schedule
+from touchpoints.testing import durations, plan_edits, plans, subjects
 
 LONGEST = 300
 
@@ -106,3 +106,23 @@ def test_drawn_values_print_as_one_bounded_line(data: st.DataObject) -> None:
     for text in texts:
         assert "\n" not in text
         assert len(text) <= LONGEST + 600 * text.startswith("Rule("), text  # an rrule's text
+
+
+def test_failing_examples_print_durations_edits_and_schedules_in_one_line() -> None:
+    plan = Plan.model_validate(
+        {"plan": "p", "touchpoints": [{"id": "a", "title": "A", "channel": "call", "at": "x"}]}
+    )
+    result = schedule(plan, Subject(id="c1", anchors={"x": date(2026, 1, 1)}))
+
+    @settings(max_examples=50, derandomize=True, database=None, deadline=None)
+    @given(durations(), plan_edits(plan), st.just(result))
+    def fails(duration: Duration, edit: object, schedule_: object) -> None:
+        raise AssertionError("fails")
+
+    try:
+        fails()
+    except AssertionError as error:
+        notes = "\n".join(error.__notes__)
+    assert "duration=Duration()," in notes
+    assert "edit=bump_version()," in notes or "edit=retitle(" in notes, notes
+    assert "schedule_=Schedule(plan 'p', subject 'c1', 1 touch point" in notes, notes

@@ -149,6 +149,11 @@ class Duration:
         parts = ", ".join(f"{unit}={value}" for unit in _UNITS if (value := getattr(self, unit)))
         return f"Duration({parts})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))
+
     def to_iso(self) -> str:
         """The ISO 8601 form, such as ``P1Y6M`` or ``PT2H``.
 
@@ -350,6 +355,11 @@ class AnchorExpression:
         AnchorExpression.parse('renewal - 60 days')
         """
         return f"AnchorExpression.parse({str(self)!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))
 
     def as_relativedelta(self, extra: Duration | None = None, times: int = 0) -> relativedelta:
         """The signed offset plus ``times`` x ``extra``, summed before use.
