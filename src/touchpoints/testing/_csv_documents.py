@@ -32,7 +32,7 @@ _BAD_ZONES: Final = ("Mars/Base", "Europe/Berln", "CET+1")
 
 
 class CsvDocument(NamedTuple):
-    """A subject CSV drawn by :func:`subject_csv_documents`.
+    """A subject CSV drawn by ``subject_csv_documents``.
 
     Attributes:
         text: the file's content.

@@ -78,7 +78,7 @@ def _listing(points: Iterable[TouchPoint]) -> str:
 class LifecycleMachine(RuleBasedStateMachine):
     """A Hypothesis state machine that lives one subject's life under a plan.
 
-    Subclass it, set :attr:`plan`, and let pytest collect its ``TestCase``. Each run
+    Subclass it, set ``plan``, and let pytest collect its ``TestCase``. Each run
     draws a subject, then takes steps: time moves on (the "as of" date), touch points
     are completed, skipped, rescheduled and cancelled (recorded in the subject's
     ``history``, as a host records them), the contract is renewed (``renewals``), a
@@ -99,7 +99,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         plan: the plan under test, or a strategy for plans (set by the subclass).
         subject_strategy: the subjects to live through; None for ``subjects(plan)``.
 
-    Override :meth:`schedule` to test a host's own path to the engine (a service, a
+    Override ``schedule`` to test a host's own path to the engine (a service, a
     cache) instead of :func:`touchpoints.schedule`: the invariants then hold it to
     what the engine promises.
 
@@ -135,7 +135,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @property
     def result(self) -> Schedule:
-        """The current schedule of the subject, as of :attr:`as_of`."""
+        """The current schedule of the subject, as of ``as_of``."""
         if self._result is None:
             self._result = self.schedule(self.current, self.subject, end=self.end, as_of=self.as_of)
         return self._result
