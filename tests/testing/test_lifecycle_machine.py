@@ -95,6 +95,16 @@ class ForgetsCancellations(LifecycleMachine):
         return schedule(plan, subject.model_copy(update={"history": kept}), end=end, as_of=as_of)
 
 
+class ForgetsCompletions(LifecycleMachine):
+    """An engine that plans completed touch points again."""
+
+    plan = SERVICE
+
+    def schedule(self, plan: Plan, subject: Subject, *, end: date, as_of: date) -> Schedule:
+        kept = tuple(event for event in subject.history if event.status != "completed")
+        return schedule(plan, subject.model_copy(update={"history": kept}), end=end, as_of=as_of)
+
+
 class IgnoresReschedules(LifecycleMachine):
     """An engine that plans rescheduled touch points where the rule put them."""
 
@@ -111,6 +121,7 @@ class IgnoresReschedules(LifecycleMachine):
         (DropsTheLast, "is neither placed, omitted nor in conflict"),
         (VersionedIds, "changed the ids of touch points it did not touch"),
         (ForgetsCancellations, "was cancelled but is planned"),
+        (ForgetsCompletions, "was completed on .* but is planned again"),
         (IgnoresReschedules, "was rescheduled to"),
     ],
     ids=lambda value: value.__name__ if isinstance(value, type) else None,
