@@ -129,3 +129,34 @@ class TestTerms:
             (2, "welcome", 1, date(2026, 5, 1)),
             (2, "check", 1, date(2026, 8, 1)),
         ]
+
+
+class TestRescheduledPastTheTerm:
+    """A touch point the history moves past its term's end is reported, not lost (the
+    lifecycle state machine of ``touchpoints.testing`` found it)."""
+
+    def test_it_is_left_out_with_a_reason(self) -> None:
+        # Term 1 runs 2026-01-10 to 2027-01-10; check #2 (2026-07-10) is moved to
+        # 2027-03-01, after the term's last day.
+        moved = {"rule": "check", "occurrence": 2, "status": "rescheduled", "on": "2027-03-01"}
+        subject = Subject.model_validate(
+            {"id": "s", "anchors": {"start": "2026-01-10"}, "history": [moved]}
+        )
+        result = schedule(TERMED, subject)
+        assert ("check", 2) not in [(tp.rule_id, tp.occurrence) for tp in result]
+        [omission] = [o for o in result.omitted if o.rule_id == "check"]
+        assert (omission.kind, omission.occurrences, omission.term) == ("stopped", (2,), 1)
+        assert str(omission) == (
+            "rule 'check' #2 left out: rescheduled to Mon 2027-03-01, after the term ends "
+            "on Sun 2027-01-10"
+        )
+
+    def test_one_moved_within_its_term_stays_where_it_was_moved(self) -> None:
+        moved = {"rule": "check", "occurrence": 2, "status": "rescheduled", "on": "2026-12-01"}
+        subject = Subject.model_validate(
+            {"id": "s", "anchors": {"start": "2026-01-10"}, "history": [moved]}
+        )
+        result = schedule(TERMED, subject)
+        [tp] = [tp for tp in result if (tp.rule_id, tp.occurrence) == ("check", 2)]
+        assert tp.due == date(2026, 12, 1)
+        assert not result.omitted

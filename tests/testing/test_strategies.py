@@ -258,7 +258,9 @@ class TestSurface:
         import touchpoints.testing
 
         assert touchpoints.testing.__all__ == [
+            "CsvDocument",
             "Edit",
+            "LifecycleMachine",
             "anchor_dates",
             "business_calendars",
             "checks",
@@ -267,6 +269,7 @@ class TestSurface:
             "plan_edits",
             "plans",
             "rules",
+            "subject_csv_documents",
             "subjects",
             "timezones",
             "windows",

@@ -8,7 +8,7 @@ step of it is a named function here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -118,6 +118,10 @@ def rule_entries(
             run.omitted.append(_left_out(rule, event, label(occurrence), occurrence, term.number))
             continue
         if ended is not None and day_of(wall) > ended[1]:
+            if event is not None and event.status == "rescheduled" and ended[0] == TERM_END:
+                # Moved past its term by the history: it was due within the term, so
+                # it is reported, not lost (a stop anchor is reported below).
+                run.omitted.append(_past_term(rule, wall, ended[1], occurrence, term, label))
             # Dates only grow along a series (rolls keep their order), so
             # everything after this one is past the stop too.
             stopped = True
@@ -215,6 +219,19 @@ def _left_out(rule: Rule, event: HistoryEvent, name: str, occurrence: int, term:
     when = f" on {day_label(day_of(event.on))}" if event.on else ""
     reason = f"{name} left out: {event.status}{when}"
     return Omission(rule.id, reason=reason, kind="history", occurrences=(occurrence,), term=term)
+
+
+def _past_term(
+    rule: Rule, wall: Wall, last: date, occurrence: int, term: Term, label: Callable[[int], str]
+) -> Omission:
+    """The omission of a touch point the history rescheduled past its term's end."""
+    reason = (
+        f"{label(occurrence)} left out: rescheduled to {day_label(day_of(wall))}, after the "
+        f"term ends on {day_label(last)}"
+    )
+    return Omission(
+        rule.id, reason=reason, kind="stopped", occurrences=(occurrence,), term=term.number
+    )
 
 
 def _report_stop(run: Run, rule: Rule, ended: tuple[str, date]) -> None:

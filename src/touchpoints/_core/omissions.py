@@ -23,7 +23,8 @@ OmissionKind = Literal[
 - ``condition``: the rule's ``when`` condition is not met;
 - ``history``: the subject's history skipped or cancelled the touch point;
 - ``unknown_rule``: the history names a rule the plan does not have;
-- ``stopped``: a stop anchor cut the rule's series short;
+- ``stopped``: a stop anchor cut the rule's series short, or a touch point the
+  history rescheduled past the end of its contract term is left out;
 - ``missed``: missed touch points left out by the ``skip`` policy;
 - ``collapsed``: missed touch points collapsed into the last one;
 - ``merged``: merged into another touch point by contact fatigue

@@ -341,3 +341,8 @@ class Schedule(Sequence[TouchPoint]):
             f"Schedule(plan {self.plan_id!r}, subject {short_text(self.subject_id)}, {count}, "
             f"{len(self.omitted)} omitted, {len(self.conflicts)} conflicts)"
         )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))

@@ -62,7 +62,7 @@ class Duration:
     so ``Duration.parse("2 weeks")`` prints back as ``2 weeks``.
 
     >>> Duration.parse("1 year 6 months")
-    Duration(years=1, months=6, weeks=0, days=0, hours=0, minutes=0, business_days=0)
+    Duration(years=1, months=6)
     >>> str(Duration.parse("P2W")), Duration.parse("1 year 6 months").to_iso()
     ('2 weeks', 'P1Y6M')
     """
@@ -98,7 +98,7 @@ class Duration:
         >>> Duration.parse("90 days").days
         90
         >>> Duration.parse("PT1H30M")
-        Duration(years=0, months=0, weeks=0, days=0, hours=1, minutes=30, business_days=0)
+        Duration(hours=1, minutes=30)
         >>> Duration.parse("10 business days").business_days
         10
         """
@@ -139,6 +139,20 @@ class Duration:
             if (value := getattr(self, unit))
         ]
         return " ".join(words) or "0 days"
+
+    def __repr__(self) -> str:
+        """The constructor call with only the parts that are not zero.
+
+        >>> Duration(weeks=2), Duration()
+        (Duration(weeks=2), Duration())
+        """
+        parts = ", ".join(f"{unit}={value}" for unit in _UNITS if (value := getattr(self, unit)))
+        return f"Duration({parts})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))
 
     def to_iso(self) -> str:
         """The ISO 8601 form, such as ``P1Y6M`` or ``PT2H``.
@@ -333,6 +347,19 @@ class AnchorExpression:
         if self.offset.is_zero:
             return self.anchor
         return f"{self.anchor} {'-' if self.sign < 0 else '+'} {self.offset}"
+
+    def __repr__(self) -> str:
+        """The expression as a plan writes it, in a call that makes it again.
+
+        >>> AnchorExpression.parse("renewal - 60 days")
+        AnchorExpression.parse('renewal - 60 days')
+        """
+        return f"AnchorExpression.parse({str(self)!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))
 
     def as_relativedelta(self, extra: Duration | None = None, times: int = 0) -> relativedelta:
         """The signed offset plus ``times`` x ``extra``, summed before use.

@@ -62,7 +62,7 @@ class Term(Frozen):
     its touch points after that day are not made.
 
     >>> Term(starts="purchase", length="3 years").length
-    Duration(years=3, months=0, weeks=0, days=0, hours=0, minutes=0, business_days=0)
+    Duration(years=3)
     """
 
     starts: AnchorName = Field(description="The subject anchor the first term starts on.")
@@ -211,6 +211,38 @@ class Plan(Frozen):
     # The engine's compiled form of the plan, made on first use (not a field: it is
     # never validated, dumped or compared).
     _compiled: Memo = PrivateAttr(default_factory=Memo)
+
+    def __repr__(self) -> str:
+        """One line: id and version, the rules' ids (the first six), the zone and
+        contact time, and which optional parts the plan has.
+
+        >>> Plan.model_validate({"plan": "p", "timezone": "Europe/Berlin",
+        ...     "contact_time": "10:00", "fatigue": {"spacing": "7 days"}, "touchpoints": [
+        ...     {"id": "a", "title": "A", "channel": "call", "at": "purchase"},
+        ...     {"id": "b", "title": "B", "channel": "call", "at": "purchase + 1 week"}]})
+        Plan('p' v1, rules 'a', 'b', timezone Europe/Berlin, at 10:00, with fatigue)
+        """
+        ids = [repr(rule.id) for rule in self.rules[:6]]
+        if len(self.rules) > 6:
+            ids.append(f"… {len(self.rules)} in all")
+        parts = [f"{self.id!r} v{self.version}", f"rule{'s' if len(self.rules) > 1 else ''} "]
+        parts[-1] += ", ".join(ids)
+        if self.timezone is not None:
+            parts.append(f"timezone {self.timezone}")
+        parts.append("all-day" if self.contact_time is None else f"at {self.contact_time:%H:%M}")
+        optional = {
+            "anchors": self.anchors,
+            "calendar": self.business_calendar,
+            "fatigue": self.fatigue,
+            "term": self.term,
+            "stop": self.stop,
+            "channels": self.channels,
+            "meters": self.meters,
+        }
+        present = [name for name, value in optional.items() if value]
+        if present:
+            parts.append(f"with {', '.join(present)}")
+        return f"Plan({', '.join(parts)})"
 
     @property
     def is_all_day(self) -> bool:

@@ -165,6 +165,37 @@ class Rule(Frozen):
             return self.title, self.description
         return self.customer.title, self.customer.description
 
+    def __repr__(self) -> str:
+        """One line: id, channel and timing, as the plan states them.
+
+        >>> Rule(id="service", title="Service", channel="visit", every="90 days",
+        ...      starting="purchase", count=4, optional=True)
+        Rule('service', visit, every 90 days from purchase, count 4, optional)
+        >>> Rule(id="call", title="Call", channel="call", at="purchase + 2 weeks")
+        Rule('call', call, at purchase + 2 weeks)
+        >>> Rule(id="tyres", title="Tyres", channel="sms",
+        ...      usage={"meter": "odometer", "every": 30000})
+        Rule('tyres', sms, every 30,000 on odometer)
+        """
+        if self.at is not None:
+            timing = f"at {self.at}"
+        else:
+            steps = [f"every {self.every}" if self.every is not None else ""]
+            steps.append(f"rrule {self.rrule}" if self.rrule is not None else "")
+            if self.usage is not None:
+                steps.append(f"every {self.usage.every:,g} on {self.usage.meter}")
+            timing = " or ".join(filter(None, steps))
+            timing += f" from {self.starting}" if self.starting is not None else ""
+            timing += f" until {self.until}" if self.until is not None else ""
+            timing += f", count {self.count}" if self.count is not None else ""
+        extras = [
+            "after completion" if self.after == "completion" else "",
+            "optional" if self.optional else "",
+            f"when {', '.join(self.when)}" if self.when else "",
+            f"missed {self.missed}" if self.missed is not None else "",
+        ]
+        return f"Rule({self.id!r}, {self.channel}, {', '.join([timing, *filter(None, extras)])})"
+
     def anchors(self) -> tuple[str, ...]:
         """The anchor names this rule's dates refer to, in order of first use."""
         names = (e.anchor for e in (self.at, self.starting, self.until) if e is not None)

@@ -167,3 +167,31 @@ class Subject(Frozen):
                         key="meters",
                     )
         return self
+
+    def __repr__(self) -> str:
+        """One line: the id (cut when long), the anchors (the first four), the zone,
+        and how many attributes, history events, renewals and meters there are.
+
+        >>> from datetime import date
+        >>> Subject(id="cust-1", timezone="Europe/Berlin", attributes={"segment": "fleet"},
+        ...         anchors={"purchase": date(2026, 1, 1)})
+        Subject('cust-1', purchase 2026-01-01, timezone Europe/Berlin, 1 attribute)
+        """
+        shown = self.id if len(self.id) <= 40 else self.id[:39] + "…"
+        parts = [repr(shown)]
+        anchors = [f"{name} {value.isoformat()}" for name, value in list(self.anchors.items())[:4]]
+        if len(self.anchors) > 4:
+            anchors.append(f"… {len(self.anchors)} anchors in all")
+        parts += anchors or ["no anchors"]
+        if self.timezone is not None:
+            parts.append(f"timezone {self.timezone}")
+        counts = (
+            ("attribute", len(self.attributes)),
+            ("history event", len(self.history)),
+            ("renewal", len(self.renewals)),
+            ("meter", len(self.meters)),
+        )
+        parts += [f"{n} {word}{'s' if n != 1 else ''}" for word, n in counts if n]
+        if self.business_calendar is not None:
+            parts.append("own calendar")
+        return f"Subject({', '.join(parts)})"

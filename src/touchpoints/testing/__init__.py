@@ -41,17 +41,21 @@ except ImportError as error:  # pragma: no cover - depends on the installation
 
 from touchpoints.testing import checks
 from touchpoints.testing._calendars import business_calendars
+from touchpoints.testing._csv_documents import CsvDocument, subject_csv_documents
 from touchpoints.testing._dates import anchor_dates, windows
 from touchpoints.testing._documents import plan_documents
 from touchpoints.testing._durations import durations
 from touchpoints.testing._edits import Edit, plan_edits
+from touchpoints.testing._machine import LifecycleMachine
 from touchpoints.testing._plans import plans
 from touchpoints.testing._rules import rules
 from touchpoints.testing._subjects import subjects
 from touchpoints.testing._zones import timezones
 
 __all__ = [
+    "CsvDocument",
     "Edit",
+    "LifecycleMachine",
     "anchor_dates",
     "business_calendars",
     "checks",
@@ -60,6 +64,7 @@ __all__ = [
     "plan_edits",
     "plans",
     "rules",
+    "subject_csv_documents",
     "subjects",
     "timezones",
     "windows",

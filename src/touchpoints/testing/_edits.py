@@ -57,6 +57,11 @@ class Edit:
             return f"interval({self.rule!r}, {self.value})"
         return f"retitle({self.rule!r}, {self.value!r})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, and Hypothesis's for failing examples) would
+        # otherwise list a dataclass field by field.
+        printer.text(repr(self))
+
     def apply(self, plan: Plan) -> Plan:
         """The plan with this edit made.
 
