@@ -55,3 +55,14 @@ def test_reprs_and_effects() -> None:
 def test_an_edit_of_a_rule_the_plan_lacks_is_a_plan_error() -> None:
     with pytest.raises(PlanError, match="no rule 'nope'"):
         Edit("remove", "nope", None, frozenset({"nope"})).apply(DEALERSHIP)
+
+
+CAR_DEALER = load_plan(Path(__file__).resolve().parents[2] / "examples" / "car-dealer.yaml")
+
+
+@given(plan_edits(CAR_DEALER))
+def test_edits_of_a_plan_with_meter_rules_apply(edit: Edit) -> None:
+    # 'tyres' counts on the odometer alone: it has no date offset to shift.
+    edited = edit.apply(CAR_DEALER)
+    assert edited.version == CAR_DEALER.version + 1
+    assert not (edit.kind == "shift" and edit.rule == "tyres")

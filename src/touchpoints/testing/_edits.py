@@ -121,7 +121,10 @@ def _longer(expression: AnchorExpression, days: int) -> AnchorExpression:
 @st.composite
 def _edit_data(draw: st.DrawFn, plan: Plan) -> Edit:
     ids = [rule.id for rule in plan.rules]
-    kinds: list[EditKind] = ["retitle", "shift", "add", "bump_version", "reorder"]
+    kinds: list[EditKind] = ["retitle", "add", "bump_version", "reorder"]
+    shiftable = [rule.id for rule in plan.rules if rule.at is not None or rule.starting is not None]
+    if shiftable:  # a rule counted on a meter alone has no offset to shift
+        kinds.append("shift")
     if any(rule.every is not None for rule in plan.rules):
         kinds.append("interval")
     if len(ids) > 1:
@@ -134,6 +137,7 @@ def _edit_data(draw: st.DrawFn, plan: Plan) -> Edit:
             kind, rule_id, draw(st.sampled_from(("New title", "Call again"))), frozenset({rule_id})
         )
     elif kind == "shift":
+        rule_id = draw(st.sampled_from(shiftable))
         edit = Edit(kind, rule_id, draw(st.integers(1, 30)), frozenset({rule_id}))
     elif kind == "interval":
         rule_id = draw(st.sampled_from([rule.id for rule in plan.rules if rule.every is not None]))
