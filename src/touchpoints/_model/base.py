@@ -132,8 +132,9 @@ class Frozen(BaseModel):
     )
 
     def __init__(self, /, **data: Any) -> None:
+        # What BaseModel.__init__ does, without its extra call: a subject is built often.
         try:
-            super().__init__(**data)
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
         except ValidationError as error:
             raise _refusal(type(self), error, data) from None
 
