@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
 from touchpoints import (
     BusinessCalendar,
@@ -195,3 +195,26 @@ def test_model_validate_and_parse_plan_report_the_same_problems(
         assert all(problem.line is None for problem in caught.value.problems)
     else:
         assert Plan.model_validate(broken) == parsed
+
+
+def test_a_host_s_own_pydantic_model_still_validates_plans_inside_it() -> None:
+    class Settings(BaseModel):  # a host application's model, not one of ours
+        plan: Plan
+        fallback: Any = None
+
+        @field_validator("fallback")
+        @classmethod
+        def _plan(cls, value: Any) -> Plan:
+            return Plan.model_validate(value)  # a PlanError is a ValueError to pydantic
+
+    bad = {"plan": "p", "touchpoints": [{**_RULE, "at": "purchase + 2 wekks"}]}
+    good: dict[str, Any] = {"plan": "p", "touchpoints": [{**_RULE, "at": "purchase"}]}
+    with pytest.raises(ValidationError) as nested:
+        Settings.model_validate({"plan": bad})
+    assert [error["loc"] for error in nested.value.errors()] == [("plan", "touchpoints", 0, "at")]
+    with pytest.raises(ValidationError) as inside:
+        Settings.model_validate({"plan": good, "fallback": bad})
+    [error] = inside.value.errors()
+    assert error["loc"] == ("fallback",)
+    assert "touchpoints[0].at: 'purchase + 2 wekks' is not a valid date expression" in error["msg"]
+    assert Settings.model_validate({"plan": good, "fallback": good}).fallback == Plan(**good)
