@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from touchpoints import Plan, Subject, schedule, schedule_many
+from touchpoints import Plan, PlanError, Subject, schedule, schedule_many
 
 
 def rule(rule_id: str, **fields: Any) -> dict[str, Any]:
@@ -74,7 +73,7 @@ class TestConditions:
         assert rule_ids(plan, attributes={"segment": "premium", "region": "US"}) == []
 
     def test_an_operator_mapping_needs_an_operator(self) -> None:
-        with pytest.raises(ValidationError):
+        with pytest.raises(PlanError):
             make_plan(rule("upsell", at="purchase", when={"segment": {"equals": "x"}}))
 
     def test_schedule_many_keeps_subjects_with_other_attributes_apart(self) -> None:

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from touchpoints import Plan, Schedule, Subject, schedule
+from touchpoints import Plan, PlanError, Schedule, Subject, schedule
 
 PURCHASE = date(2026, 1, 15)
 
@@ -139,7 +138,7 @@ class TestConflicts:
 
     @pytest.mark.parametrize("value", ["2 hours", "1 month", "0 days"])
     def test_spacing_is_whole_days(self, value: str) -> None:
-        with pytest.raises(ValidationError, match="whole number of days"):
+        with pytest.raises(PlanError, match="whole number of days"):
             run(at("a", 0), spacing=value)
 
 

@@ -13,9 +13,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from touchpoints import Plan, ScheduleError, Subject, schedule, schedule_many
+from touchpoints import (
+    Plan,
+    PlanError,
+    ScheduleError,
+    Subject,
+    SubjectError,
+    schedule,
+    schedule_many,
+)
 
 PURCHASE = date(2026, 1, 15)
 
@@ -114,7 +121,7 @@ class TestFixedSeries:
         ]
 
     def test_an_event_needs_its_date(self) -> None:
-        with pytest.raises(ValidationError, match="needs 'on'"):
+        with pytest.raises(SubjectError, match="needs 'on'"):
             subject(event("m", 1, "completed"))
 
 
@@ -144,7 +151,7 @@ class TestFloatingSeries:
         assert [tp.due for tp in floating] == [tp.due for tp in fixed]
 
     def test_after_completion_needs_an_every_series(self) -> None:
-        with pytest.raises(ValidationError, match="has no 'every'"):
+        with pytest.raises(PlanError, match="has no 'every'"):
             make_plan(
                 {
                     "id": "a",

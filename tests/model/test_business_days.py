@@ -13,9 +13,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
-from touchpoints import BusinessCalendar, Plan, ScheduleError, Subject, schedule
+from touchpoints import BusinessCalendar, Plan, PlanError, ScheduleError, Subject, schedule
 
 
 def make_plan(*rules: dict[str, Any], **fields: Any) -> Plan:
@@ -197,7 +196,7 @@ class TestBusinessDayOffsets:
         ]
 
     def test_business_days_cannot_mix_with_other_units(self) -> None:
-        with pytest.raises(ValidationError, match="mixes business days with other units"):
+        with pytest.raises(PlanError, match="mixes business days with other units"):
             make_plan(once("purchase + 1 week 2 business days"))
 
 
@@ -232,7 +231,7 @@ class TestContactWindows:
         assert [tp.rule_id for tp in result] == ["early", "plain", "visit"]
 
     def test_a_contact_time_in_an_all_day_plan_is_rejected(self) -> None:
-        with pytest.raises(ValidationError, match="all-day"):
+        with pytest.raises(PlanError, match="all-day"):
             make_plan(once("purchase", contact_time="09:00"))
 
 
@@ -299,7 +298,7 @@ class TestValidation:
     def test_bad_calendars_are_rejected_with_what_would_be_valid(
         self, calendar: dict[str, Any], message: str
     ) -> None:
-        with pytest.raises(ValidationError, match=message):
+        with pytest.raises(PlanError, match=message):
             make_plan(once("purchase"), calendar=calendar)
 
 

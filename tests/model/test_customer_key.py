@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
-from touchpoints import Rule
+from touchpoints import PlanError, Rule
 
 BASE = {"id": "call", "title": "Renewal is coming up", "channel": "email", "at": "renewal"}
 
@@ -47,5 +46,5 @@ def test_own_words_without_a_description_show_none_of_the_internal_one() -> None
     "value", [{"titel": "typo"}, {"description": "no title"}, "yes", {"title": ""}]
 )
 def test_a_wrong_customer_key_is_an_error(value: object) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(PlanError):
         Rule.model_validate({**BASE, "customer": value})

@@ -10,9 +10,8 @@ a monthly rule made dateutil raise IndexError while scheduling.
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
-from touchpoints import Rule
+from touchpoints import PlanError, Rule
 
 
 @pytest.mark.parametrize(
@@ -27,7 +26,7 @@ from touchpoints import Rule
     ],
 )
 def test_a_rule_that_never_matches_is_refused(rrule: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(PlanError, match=message):
         Rule.model_validate(
             {"id": "r", "title": "R", "channel": "call", "rrule": rrule, "starting": "purchase"}
         )

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from tests.plans import AFTER_SALES
 
-from touchpoints import Plan, PlanError, Subject, TouchpointsError, parse_plan
+from touchpoints import Plan, PlanError, Subject, SubjectError, TouchpointsError, parse_plan
 
 
 def rule(**fields: Any) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class TestValidPlans:
 
 
 def _rejects(data: dict[str, Any], *fragments: str) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(PlanError) as caught:
         Plan.model_validate(data)
     text = str(caught.value)
     for fragment in fragments:
@@ -244,7 +244,7 @@ class TestSubjects:
         ],
     )
     def test_invalid_subjects(self, fields: dict[str, Any], fragment: str) -> None:
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(SubjectError) as caught:
             Subject.model_validate({"id": "c"} | fields)
         assert fragment in str(caught.value)
 

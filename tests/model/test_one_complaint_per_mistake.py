@@ -1,4 +1,5 @@
-"""A plan with one mistake gets one complaint from pydantic, not an echo beside it."""
+"""A plan with one mistake gets one complaint from pydantic, not an echo beside it:
+pydantic's own error, kept as the PlanError's context, and the PlanError itself."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from collections.abc import Mapping
 import pytest
 from pydantic import ValidationError
 
-from touchpoints import Plan
+from touchpoints import Plan, PlanError
 
 
 def _errors(data: Mapping[str, object]) -> list[tuple[tuple[int | str, ...], str]]:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(PlanError) as caught:
         Plan.model_validate(data)
-    return [(tuple(error["loc"]), error["type"]) for error in caught.value.errors()]
+    original = caught.value.__context__
+    assert isinstance(original, ValidationError)
+    assert len(caught.value.problems) == len(original.errors())
+    return [(tuple(error["loc"]), error["type"]) for error in original.errors()]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
-from pydantic import ValidationError
-
 from touchpoints._cli.errors import UsageError
 from touchpoints._errors import Problem, SubjectError
 from touchpoints._files import (
@@ -104,8 +102,8 @@ def subject_from_arguments(plan: Plan, args: argparse.Namespace) -> Subject:
         check_anchor_names(plan, anchors)
         try:
             return Subject(id=args.subject_id or "example", timezone=args.timezone, anchors=anchors)
-        except ValidationError as error:  # pragma: no cover - arguments are checked above
-            raise SubjectError([Problem("", str(error))], source="the command line") from error
+        except SubjectError as error:  # pragma: no cover - arguments are checked above
+            raise SubjectError(error.problems, source="the command line") from error
     if args.timezone is not None:
         raise UsageError("--timezone goes with --anchor; put the zone in the subject file")
     names = plan_anchor_names(plan)

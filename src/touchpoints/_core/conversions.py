@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from pydantic import ValidationError
-
 from touchpoints._core.arguments import require
 from touchpoints._core.outputs import (
     OMISSION_KINDS,
@@ -29,7 +27,7 @@ from touchpoints._core.outputs import (
     Schedule,
     TouchPoint,
 )
-from touchpoints._errors import JSONReadError
+from touchpoints._errors import JSONReadError, PlanError
 from touchpoints._model import Adjustment, Rule, zone_for
 
 __all__ = [
@@ -114,10 +112,8 @@ def reading(what: str, read: Callable[[], T]) -> T:
         return read()
     except JSONReadError:
         raise
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise JSONReadError(f"{what}: the rule is not valid ({where}: {first['msg']})") from None
+    except PlanError as error:
+        raise JSONReadError(f"{what}: the rule is not valid ({error.problems[0]})") from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise JSONReadError(f"{what} is damaged ({type(error).__name__}: {error})") from None
 

@@ -23,7 +23,7 @@ from touchpoints._files.positions import FieldPath
 from touchpoints._files.problems import problems_from
 from touchpoints._files.reading import DocumentError, decode
 from touchpoints._files.unique_ids import IdHashes
-from touchpoints._model import Subject
+from touchpoints._model import Subject, validated
 
 __all__ = ["MAX_LINE_BYTES", "csv_subjects"]
 
@@ -312,7 +312,7 @@ def _csv_rows(
         row_problems = _row_problems(delimiter, line, cells, width)
         if not row_problems:
             try:
-                subject = Subject.model_validate(columns.subject(cells))
+                subject = validated(Subject, columns.subject(cells))
             except ValidationError as error:
                 for problem in problems_from(error, root=Subject):
                     path = tuple(problem.location.split(".", 1))

@@ -10,11 +10,12 @@ items is refused by its length, not validated item by item.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Final
 
 from touchpoints._errors import Problem
 from touchpoints._files.positions import Document, FieldPath, location
+from touchpoints._model import MAX_PROBLEMS, bounded
 
 __all__ = [
     "MAX_DIGITS",
@@ -34,21 +35,9 @@ MAX_VALUES: Final = 200_000
 MAX_DIGITS: Final = 20
 """The most digits in a row in a plan's numbers and texts: every number a plan needs
 (a version, a count, the days of a duration) has far fewer."""
-MAX_PROBLEMS: Final = 50
-"""The most problems one error lists; the rest are counted."""
 
 _DIGITS: Final = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 _BIGGEST: Final = 10**MAX_DIGITS
-
-
-def bounded(problems: Sequence[Problem]) -> tuple[list[Problem], int]:
-    """The first :data:`MAX_PROBLEMS` problems, and how many more there are.
-
-    >>> shown, more = bounded([Problem("", f"problem {n}") for n in range(120)])
-    >>> len(shown), more, str(shown[-1])
-    (50, 70, 'problem 49')
-    """
-    return list(problems[:MAX_PROBLEMS]), max(0, len(problems) - MAX_PROBLEMS)
 
 
 def limit_problems(document: Document) -> list[Problem]:

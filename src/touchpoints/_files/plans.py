@@ -15,36 +15,27 @@ This is the edge where untrusted files come in, so it reads defensively (see
 - Positions: every problem names its field path (``touchpoints[2].every``), and the
   line and column where the file gives them.
 
-Pydantic's ``ValidationError`` becomes a :class:`~touchpoints.PlanError` that keeps
-it as ``__cause__``. Pydantic runs a model's own checks only when all its fields are
-valid, so the plan-wide checks run again on the plan without its invalid parts, and
-their problems are reported in the same run.
+The problems are those ``Plan.model_validate`` reports for the same data (the
+model layer words them, :mod:`touchpoints._model.refusals`), each placed at its line
+and column; the :class:`~touchpoints.PlanError` keeps pydantic's ``ValidationError``
+as ``__cause__``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from touchpoints._core import require
 from touchpoints._errors import PlanError, Problem
 from touchpoints._files.documents import load_document
 from touchpoints._files.limits import MAX_VALUES, bounded, limit_problems
-from touchpoints._files.positions import Document, FieldPath
-from touchpoints._files.problems import (
-    Issue,
-    clean_location,
-    issues_from,
-    sort_problems,
-    to_problems,
-    with_reading_problems,
-)
+from touchpoints._files.positions import Document
+from touchpoints._files.problems import sort_problems, to_problems, with_reading_problems
 from touchpoints._files.reading import (
     MAX_FILE_BYTES,
     DocumentError,
@@ -52,8 +43,7 @@ from touchpoints._files.reading import (
     format_of,
     read_text,
 )
-from touchpoints._files.wording import described
-from touchpoints._model import Plan
+from touchpoints._model import Plan, described, model_issues, validated
 
 __all__ = ["load_plan", "parse_plan", "parse_plan_text"]
 
@@ -65,60 +55,6 @@ _FORMATS: Final[Mapping[str, _Format]] = {
     ".json": "json",
     ".toml": "toml",
 }
-
-# Placeholders that let the plan-wide checks run when a top-level value is invalid.
-_PLACEHOLDERS: Final[Mapping[str, object]] = {"plan": "plan", "contact_time": "10:00"}
-_INDEX: Final = re.compile(r"touchpoints\[(\d+)\]")
-
-
-def _plan_wide_problems(data: Mapping[str, Any], details: list[ErrorDetails]) -> list[Issue]:
-    """The plan-wide checks (duplicate ids, 'until' before 'starting' ...) for a plan
-    whose fields have problems, so that those are reported in the same run.
-
-    Pydantic runs a model's own checks only when all its fields are valid, so they
-    run again on the plan without its invalid touch points and values.
-    """
-    bad_rules: set[int] = set()
-    bad_keys: set[str] = set()
-    bad_anchors: set[str] = set()
-    for detail in details:
-        path, _ = clean_location(detail["loc"])
-        if len(path) >= 2 and path[0] == "touchpoints" and isinstance(path[1], int):
-            bad_rules.add(path[1])
-        elif len(path) >= 2 and path[0] == "anchors":
-            bad_anchors.add(str(path[1]))
-        elif path:
-            bad_keys.add(str(path[0]))
-    if "touchpoints" in bad_keys or not isinstance(data.get("touchpoints"), list):
-        return []
-    rules = data["touchpoints"]
-    kept = [index for index in range(len(rules)) if index not in bad_rules]
-    if not kept:
-        return []
-    partial: dict[str, Any] = {key: value for key, value in data.items() if key not in bad_keys}
-    partial.update({key: _PLACEHOLDERS[key] for key in bad_keys if key in _PLACEHOLDERS})
-    partial["touchpoints"] = [rules[index] for index in kept]
-    if isinstance(data.get("anchors"), Mapping) and "anchors" not in bad_keys:
-        partial["anchors"] = {k: v for k, v in data["anchors"].items() if k not in bad_anchors}
-    try:
-        Plan.model_validate(partial)
-    except ValidationError as error:
-        issues = [i for i in issues_from(error.errors(include_url=False), Plan) if not i.union]
-
-        def original(match: re.Match[str]) -> str:
-            return f"touchpoints[{kept[int(match[1])]}]"
-
-        return [
-            Issue(_original_path(issue.path, kept), _INDEX.sub(original, issue.message))
-            for issue in issues
-        ]
-    return []
-
-
-def _original_path(path: FieldPath, kept: list[int]) -> FieldPath:
-    if len(path) > 1 and path[0] == "touchpoints" and isinstance(path[1], int):
-        return ("touchpoints", kept[path[1]], *path[2:])
-    return path
 
 
 def _refuse(problems: list[Problem], source: str | None) -> PlanError:
@@ -155,10 +91,9 @@ def _validate_plan(document: Document, source: str | None) -> Plan:
     if limits:
         raise _refuse(limits, source)
     try:
-        plan = Plan.model_validate(data)
+        plan = validated(Plan, data)
     except ValidationError as error:
-        details = error.errors(include_url=False)
-        issues = issues_from(details, Plan) + _plan_wide_problems(data, details)
+        issues = model_issues(Plan, error, data)
         problems = with_reading_problems(to_problems(issues, document), document)
         raise _refuse(problems, source) from error
     if document.problems:

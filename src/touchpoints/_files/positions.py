@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from touchpoints._errors import Problem
+from touchpoints._model import FieldPath, location
 
 __all__ = ["Document", "FieldPath", "Position", "location"]
 
-FieldPath = tuple[str | int, ...]
-"""A value's place in the data: keys and list indexes, from the top (``("touchpoints", 2)``)."""
 Position = tuple[int, int]
 """A 1-based line and column in a file."""
 
@@ -43,18 +42,3 @@ class Document:
             if not path:
                 return None
             path = path[:-1]
-
-
-def location(path: FieldPath) -> str:
-    """A field path as text: ``touchpoints[2].every``.
-
-    >>> location(("touchpoints", 2, "every"))
-    'touchpoints[2].every'
-    """
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text

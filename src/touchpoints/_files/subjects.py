@@ -53,7 +53,7 @@ from touchpoints._files.limits import bounded
 from touchpoints._files.positions import Document, FieldPath, location
 from touchpoints._files.problems import problems_from, sort_problems
 from touchpoints._files.reading import MAX_FILE_BYTES, DocumentError, format_of, read_text
-from touchpoints._model import Plan, Subject
+from touchpoints._model import Plan, Subject, validated
 
 __all__ = ["load_subjects", "plan_anchor_names", "unknown_anchor_message"]
 
@@ -219,7 +219,7 @@ def _document_subjects(
     for index, item in enumerate(items):
         prefix = () if single else (index,)
         try:
-            subject = Subject.model_validate(item)
+            subject = validated(Subject, item)
         except ValidationError as error:
             problems += problems_from(error, root=Subject, document=document, prefix=prefix)
             continue

@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from touchpoints._errors import Problem
 from touchpoints._files.positions import Document, FieldPath, Position, location
 from touchpoints._files.reading import MAX_DEPTH, stop, too_deep
-from touchpoints._files.wording import shown
+from touchpoints._model import shown
 
 __all__ = ["MAX_ALIAS_VALUES", "load_yaml"]
 

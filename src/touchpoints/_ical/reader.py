@@ -16,10 +16,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Final, NamedTuple
 
-from pydantic import ValidationError
-
 from touchpoints._core import TouchPoint, each, require, touch_point_id
-from touchpoints._errors import CalendarReadError
+from touchpoints._errors import CalendarReadError, PlanError
 from touchpoints._ical.content_lines import unescape
 from touchpoints._ical.fields import rule_digest
 from touchpoints._ical.scanning import Line, components
@@ -365,10 +363,11 @@ def _parse_rule(
     text = unescape(written.value)
     try:
         rule = Rule.model_validate_json(text)
-    except ValidationError as error:
+    except PlanError as error:
+        count = len(error.problems) + error.omitted
         raise CalendarReadError(
             f"the touch point with UID {uid} carries a rule that is not valid "
-            f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']})"
+            f"({count} problem(s), first: {error.problems[0]})"
         ) from None
     rules[written.value] = by_digest[rule_digest(text)] = rule
     return rule

@@ -73,6 +73,19 @@ from touchpoints._model.meters import (
 from touchpoints._model.rules import MAX_COUNT, CustomerWords, Rule
 from touchpoints._model.plan import ChannelWindow, Plan, Term
 from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent, Subject
+from touchpoints._model.wording import FieldPath, described, location, shown
+from touchpoints._model.messages import message_for, unknown_key_message
+from touchpoints._model.refusals import (
+    MAX_PROBLEMS,
+    Issue,
+    bounded,
+    clean_location,
+    issues_from,
+    model_issues,
+    refusal,
+    short,
+    validated,
+)
 
 __all__ = [
     "ANCHOR_NAME_PATTERN",
@@ -82,6 +95,7 @@ __all__ = [
     "KNOWN_CHANNELS",
     "MAX_COUNT",
     "MAX_METER_VALUE",
+    "MAX_PROBLEMS",
     "MAX_ROLL_DAYS",
     "RATE_PATTERN",
     "SLUG_PATTERN",
@@ -104,8 +118,10 @@ __all__ = [
     "CustomerWords",
     "Duration",
     "Fatigue",
+    "FieldPath",
     "Frozen",
     "HistoryEvent",
+    "Issue",
     "Memo",
     "MergedCalendar",
     "Meter",
@@ -127,16 +143,28 @@ __all__ = [
     "Wall",
     "Weekday",
     "Weekdays",
+    "bounded",
+    "clean_location",
     "day_label",
     "day_of",
     "day_start",
+    "described",
     "exact",
     "failed_condition",
+    "issues_from",
     "localize",
+    "location",
     "merge_calendars",
+    "message_for",
     "model_error",
+    "model_issues",
     "reading_text",
+    "refusal",
+    "short",
+    "shown",
     "to_local_date",
     "to_wall",
+    "unknown_key_message",
+    "validated",
     "zone_for",
 ]

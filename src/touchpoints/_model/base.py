@@ -3,14 +3,25 @@
 Each piece is defined here once and imported wherever it is needed: the frozen pydantic
 base class of every model, the error every model-level check raises, the patterns of
 ids, anchor names, channels and tags, and the names of the weekdays.
+
+The base class is also where a wrong input becomes the package's own error: its
+entry points (the constructor, ``model_validate``, ``model_validate_json`` and
+``model_validate_strings``) turn pydantic's ``ValidationError`` into a
+:class:`~touchpoints.PlanError` or :class:`~touchpoints.SubjectError` listing every
+problem in words (:mod:`touchpoints._model.refusals`). Inside pydantic nothing
+changes: a nested model (a rule in a plan) is validated by pydantic's core, not
+through these entry points, so one call gives one error with every problem.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal, get_args
+from typing import Any, ClassVar, Final, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.config import ExtraValues
 from pydantic_core import PydanticCustomError
+
+from touchpoints._errors import PlanError, SubjectError
 
 __all__ = [
     "ANCHOR_NAME_PATTERN",
@@ -93,6 +104,10 @@ class Frozen(BaseModel):
 
     A model that departs from it says so in its own ``model_config`` and why.
 
+    A wrong input raises :attr:`refused_as` (a :class:`~touchpoints.PlanError`, or a
+    :class:`~touchpoints.SubjectError` for a subject and its parts), which is also a
+    ``ValueError``; pydantic's own error stays reachable as its ``__context__``.
+
     >>> class Point(Frozen):
     ...     name: str
     >>> Point(name="  north ").name
@@ -100,10 +115,12 @@ class Frozen(BaseModel):
     >>> Point(name="north", size=3)
     Traceback (most recent call last):
     ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for Point
-    size
-      Extra inputs are not permitted ...
+    touchpoints.PlanError: 1 problem with the plan:
+      size: unknown key 'size'; the keys allowed here are: name
     """
+
+    refused_as: ClassVar[type[PlanError] | type[SubjectError]] = PlanError
+    """The error a wrong input raises: the family this model belongs to."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -113,6 +130,107 @@ class Frozen(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        # What BaseModel.__init__ does, without its extra call: a subject is built often.
+        try:
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
+        except ValidationError as error:
+            raise _refusal(type(self), error, data) from None
+
+    # Pydantic's core validates a nested model without calling this constructor, as it
+    # does for its own; a constructor it called would wrap each nested error.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate ``obj`` into this model, or raise :attr:`refused_as` listing every problem."""
+        try:
+            return super().model_validate(
+                obj,
+                strict=strict,
+                extra=extra,
+                from_attributes=from_attributes,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except ValidationError as error:
+            raise _refusal(cls, error, obj) from None
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate JSON text into this model, or raise :attr:`refused_as`."""
+        try:
+            return super().model_validate_json(
+                json_data,
+                strict=strict,
+                extra=extra,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except ValidationError as error:
+            raise _refusal(cls, error, _json_data(json_data)) from None
+
+    @classmethod
+    def model_validate_strings(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate data of strings into this model, or raise :attr:`refused_as`."""
+        try:
+            return super().model_validate_strings(
+                obj,
+                strict=strict,
+                extra=extra,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except ValidationError as error:
+            raise _refusal(cls, error, obj) from None
+
+
+def _refusal(model: type[Frozen], error: ValidationError, data: object) -> PlanError | SubjectError:
+    # Imported when needed: the wording knows every model, and every model is a Frozen.
+    from touchpoints._model.refusals import refusal
+
+    return refusal(model, error, data)
+
+
+def _json_data(json_data: str | bytes | bytearray) -> object:
+    import json  # only for an input already found wrong
+
+    try:
+        return json.loads(json_data)
+    except ValueError:
+        return None
 
 
 def model_error(kind: str, message: str, *, key: str | None = None) -> PydanticCustomError:

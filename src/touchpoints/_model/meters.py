@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date
 from fractions import Fraction
-from typing import Annotated, Final
+from typing import Annotated, ClassVar, Final
 
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from touchpoints._errors import SubjectError
 from touchpoints._model.base import ANCHOR_NAME_PATTERN, RATE_PATTERN, Frozen, model_error
 from touchpoints._model.durations import Duration
 from touchpoints._model.fields import AnchorName
@@ -103,6 +104,8 @@ class MeterReading(Frozen):
     >>> MeterReading(on="2026-07-10", value=9000)
     MeterReading(on=datetime.date(2026, 7, 10), value=9000.0)
     """
+
+    refused_as: ClassVar[type[SubjectError]] = SubjectError
 
     on: Annotated[date, BeforeValidator(_reading_day)] = Field(
         description="The day it was read, such as 2026-07-10."

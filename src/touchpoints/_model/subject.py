@@ -11,11 +11,12 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from itertools import pairwise
-from typing import Annotated, Final, Literal
+from typing import Annotated, ClassVar, Final, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from touchpoints._errors import SubjectError
 from touchpoints._model.base import Frozen, model_error
 from touchpoints._model.business import BusinessCalendar
 from touchpoints._model.fields import AnchorName, Slug, TimeZoneName
@@ -68,6 +69,8 @@ class HistoryEvent(Frozen):
     >>> HistoryEvent(rule="service", occurrence=2, status="completed", on="2026-05-04").on
     datetime.date(2026, 5, 4)
     """
+
+    refused_as: ClassVar[type[SubjectError]] = SubjectError
 
     rule: Slug
     occurrence: Annotated[int, Field(ge=1, le=10_000_000)]
@@ -126,6 +129,8 @@ class Subject(Frozen):
     >>> subject.anchors["purchase"]
     datetime.date(2026, 1, 15)
     """
+
+    refused_as: ClassVar[type[SubjectError]] = SubjectError
 
     id: Annotated[str, Field(min_length=1, max_length=1_000)]
     timezone: TimeZoneName | None = None

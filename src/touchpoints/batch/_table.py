@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import ValidationError
 
 from touchpoints import Plan, Problem, Subject, SubjectError
 from touchpoints.batch._zones import ZoneTables, year_of_seconds
@@ -236,8 +235,8 @@ def _zones(batch: pa.RecordBatch, plan: Plan, offset: int) -> tuple[tuple[str, .
 def _zone_problem(name: str | None) -> str | None:
     try:
         Subject(id="zone", timezone=name)
-    except ValidationError as error:
-        return str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+    except SubjectError as error:
+        return error.problems[0].message
     return None
 
 

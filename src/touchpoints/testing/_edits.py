@@ -10,7 +10,6 @@ from typing import Any, Literal
 from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
-from pydantic import ValidationError
 
 from touchpoints._errors import PlanError, Problem
 from touchpoints._model import AnchorExpression, Duration, Plan
@@ -94,9 +93,8 @@ class Edit:
             data["touchpoints"] = [by_id[rule_id] for rule_id in self.value]
         try:
             return Plan.model_validate(data)
-        except ValidationError as error:
-            problems = [Problem("", str(item["msg"])) for item in error.errors()]
-            raise PlanError(problems, source=f"the plan after {self!r}") from None
+        except PlanError as error:
+            raise PlanError(error.problems, source=f"the plan after {self!r}") from None
 
 
 def _added_rule(plan: Plan, rule_id: str, days: int) -> dict[str, Any]:

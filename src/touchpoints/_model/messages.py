@@ -11,17 +11,16 @@ from typing import Final, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from touchpoints._files.positions import FieldPath
-from touchpoints._files.wording import described, shown
-from touchpoints._model import (
+from touchpoints._model.base import (
     ANCHOR_NAME_PATTERN,
     CHANNEL_PATTERN,
     KNOWN_CHANNELS,
     SLUG_PATTERN,
     TAG_PATTERN,
-    Plan,
-    Subject,
 )
+from touchpoints._model.plan import Plan
+from touchpoints._model.subject import Subject
+from touchpoints._model.wording import FieldPath, described, is_huge, shown
 
 __all__ = ["message_for", "unknown_key_message"]
 
@@ -120,6 +119,7 @@ def message_for(detail: ErrorDetails, path: FieldPath, root: type[BaseModel]) ->
         return f"an attribute is text, a number, true or false, or empty; found {found}"
     if kind == "string_type":
         quotable = isinstance(value, int | float | date) and not isinstance(value, bool)
+        quotable = quotable and not is_huge(value)
         hint = f" (put it in quotes if you mean text: '{value}')" if quotable else ""
         return f"expected text, found {found}{hint}"
     if path and path[-1] == "priority" and kind != "missing":
@@ -151,12 +151,8 @@ def message_for(detail: ErrorDetails, path: FieldPath, root: type[BaseModel]) ->
         return f"needs at least {ctx.get('min_length')} item(s)"
     if kind == "too_long":
         return f"has too many items: at most {ctx.get('max_length')} are allowed"
-    if kind in {"greater_than_equal", "greater_than"}:
-        bound = ctx.get("ge", ctx.get("gt"))
-        return f"must be at least {bound}, found {found}"
-    if kind in {"less_than_equal", "less_than"}:
-        bound = ctx.get("le", ctx.get("lt"))
-        return f"must be at most {bound}, found {found}"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return _bound_message(ctx, found)
     if kind.startswith("time_"):
         return f"expected a time of day like '10:00' or '14:30', found {found}"
     if kind.startswith(("date_", "datetime_")):
@@ -172,10 +168,22 @@ def message_for(detail: ErrorDetails, path: FieldPath, root: type[BaseModel]) ->
     return message
 
 
+def _bound_message(ctx: Mapping[str, object], found: str) -> str:
+    words = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
+    name = next((name for name in words if name in ctx), None)
+    if name is None:
+        return f"is out of range, found {found}"
+    bound = ctx[name]
+    if isinstance(bound, float) and bound.is_integer():
+        bound = int(bound)
+    return f"must be {words[name]} {bound}, found {found}"
+
+
 def _duration_message(kind: str, message: str, value: object, path: FieldPath) -> str:
     is_interval = bool(path) and path[-1] == "every"
     if kind.endswith("_type"):
         number = isinstance(value, int | float) and not isinstance(value, bool)
+        number = number and not is_huge(value)
         if number and kind == "duration_type":
             return f"found the number {value}, but a duration needs a unit, such as '{value} days'"
         if number:
