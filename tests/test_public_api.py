@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
 import re
+import sys
 import traceback
 from pathlib import Path
 from types import FunctionType
@@ -134,3 +136,20 @@ def test_every_public_name_is_in_the_reference_once(name: str) -> None:
 @pytest.mark.parametrize("name", CALLABLES)
 def test_every_public_name_has_a_docstring_with_an_example(name: str) -> None:
     assert ">>> " in (getattr(touchpoints, name).__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name in PUBLIC
+        if isinstance(getattr(touchpoints, name), type | FunctionType)
+        and ">>>" in (getattr(touchpoints, name).__doc__ or "")
+    ],
+)
+def test_every_public_example_is_collected_where_its_name_is_defined(name: str) -> None:
+    # Public names report ``touchpoints`` as their module; doctest would pass their
+    # examples over in the defining module, so the suite's collection is told.
+    home = sys.modules[touchpoints._DEFINED_IN[name]]
+    found = {test.name for test in doctest.DocTestFinder().find(home) if test.examples}
+    assert f"{home.__name__}.{name}" in found

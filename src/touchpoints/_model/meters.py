@@ -127,7 +127,7 @@ class Meter(Frozen):
 
     >>> meter = Meter(unit="km", expected="1,250 per month", starts="delivery")
     >>> round(float(meter.expected_per_day()), 3), str(meter.rate_over)
-    (41.068, '1 year')
+    (41.069, '1 year')
     """
 
     unit: Annotated[str, Field(min_length=1, max_length=40)] = Field(
