@@ -238,7 +238,7 @@ def check_against_zoneinfo(key: str, first: date, last: date) -> int:
     previous = zoneinfo_at(zone, moment)
     while moment < end:
         moment += timedelta(days=1)
-        current = zoneinfo_at(zone, min(moment, end))
+        current = zoneinfo_at(zone, min(moment, end - second))  # the range ends before end
         changes += current != previous
         previous = current
     # (A transition may change only whether the time counts as daylight saving time,
@@ -286,6 +286,12 @@ def test_berlin_transitions_are_the_last_sundays_of_march_and_october() -> None:
 )
 def test_irregular_zones_match_zoneinfo(key: str, first: date, last: date) -> None:
     assert check_against_zoneinfo(key, first, last) > 0
+
+
+def test_a_range_that_ends_the_midnight_before_a_transition_has_none() -> None:
+    # Fortaleza's daylight time began at midnight on 2 November 1985, the instant
+    # the range ending on 1 November stops: nothing changes inside it.
+    assert check_against_zoneinfo("America/Fortaleza", date(1985, 3, 1), date(1985, 11, 1)) == 0
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
