@@ -120,20 +120,23 @@ class Writer:
         return text[: -len("END:VCALENDAR\r\n")]
 
     def parts(self, tp: TouchPoint) -> _RuleParts:
-        key = (id(tp.rule), tp.plan_id)
+        return self.rule_parts(tp.rule, tp.plan_id)
+
+    def rule_parts(self, rule: Rule, plan_id: str) -> _RuleParts:
+        """The lines of a rule's components that do not change between its events."""
+        key = (id(rule), plan_id)
         parts = self.rules.get(key)
-        if parts is not None and parts.rule is tp.rule:
+        if parts is not None and parts.rule is rule:
             return parts
         if len(self.rules) >= _CACHE_LIMIT:
             self.rules.clear()
-        rule = tp.rule
         options = self.options
         summary = fold(f"SUMMARY:{escape_value(rule.title)}")
         categories = fold("CATEGORIES:" + ",".join(escape_value(c) for c in category_list(rule)))
         description = ""
         if options.template is None and rule.description is not None:
             description = fold(f"DESCRIPTION:{escape_value(rule.description)}")
-        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}") + fold(
+        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(plan_id)}") + fold(
             f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}"
         )
         text = rule_json(rule)
@@ -155,7 +158,7 @@ class Writer:
         priority = f"PRIORITY:{rule.priority}\r\n"
         parts = _RuleParts(
             rule=rule,
-            plan_id=tp.plan_id,
+            plan_id=plan_id,
             summary=summary,
             duration=duration,
             days=timedelta(days=all_day_length(rule)),
@@ -278,6 +281,37 @@ class Writer:
             f"BEGIN:VTODO\r\n{parts.categories}{description}{stamp}DUE{start_line}"
             f"{modified}{parts.priority}{sequence}{summary}UID:{uid}\r\n"
             f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
+        )
+
+    def render_plain(self, parts: _RuleParts, due: date, occurrence: int, uid: str) -> str:
+        """:meth:`render` of a touch point of the first term with no adjustments, no
+        completion, no revision and no templates, from its fields alone."""
+        event = self.event
+        if type(due) is date:
+            start_line = f";VALUE=DATE:{self.day(due)}\r\n"
+            span = f"DTEND;VALUE=DATE:{self.day(due + parts.days)}\r\n" if event else ""
+            note = ""
+        else:
+            assert isinstance(due, datetime)
+            start_line, note = self.start(due)
+            span = parts.duration if event else ""
+        if self.references or parts.digest in self.carried:
+            plan_rule = parts.plan_rule_ref
+        else:
+            self.carried.add(parts.digest)
+            plan_rule = parts.plan_rule
+        if event:
+            return (
+                f"BEGIN:VEVENT\r\n{parts.summary}DTSTART{start_line}{span}{self.stamp_line}"
+                f"UID:{uid}\r\n{parts.categories}{parts.description}{parts.priority}"
+                f"X-TOUCHPOINTS-OCCURRENCE:{occurrence}\r\n{plan_rule}{note}{parts.alarm}"
+                "END:VEVENT\r\n"
+            )
+        return (
+            f"BEGIN:VTODO\r\n{parts.categories}{parts.description}{self.stamp_line}"
+            f"DUE{start_line}{parts.priority}{parts.summary}UID:{uid}\r\n"
+            f"X-TOUCHPOINTS-OCCURRENCE:{occurrence}\r\n{plan_rule}{note}{parts.alarm}"
+            "END:VTODO\r\n"
         )
 
     def render_cancelled(self, uid: str, revision: Revision) -> str:
