@@ -1,16 +1,18 @@
-"""A feed written in parts, from touch points or from their fields as plain rows.
+"""A feed written in parts, from touch points or from components put together elsewhere.
 
-The columnar batch path keeps touch points as columns; :class:`RowFeed` writes a feed
-from their fields (rule, occurrence, due, id) without a :class:`TouchPoint` per row,
-and from touch points for what the columns do not carry, in any mix and order. The
-bytes equal :func:`touchpoints.write_ical` of the same touch points in the same order.
+The columnar batch path keeps touch points as columns. :class:`RowFeed` gives it each
+rule's component text around the parts that vary (the start, the id, the occurrence,
+the rule's names, the zone note), so that it can join components from columns without
+a :class:`TouchPoint` per row, and writes touch points for what the columns do not
+carry, in any mix and order. The bytes equal :func:`touchpoints.write_ical` of the
+same touch points in the same order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Final
+from typing import Final, NamedTuple
 
 from touchpoints._core import TouchPoint, require
 from touchpoints._ical.options import ExportOptions, resolve
@@ -18,9 +20,24 @@ from touchpoints._ical.revisions import IcalWrite
 from touchpoints._ical.writer import BinaryWriter, Writer
 from touchpoints._model import Rule
 
-__all__ = ["RowFeed"]
+__all__ = ["RowFeed", "RulePieces"]
 
 _FLUSH_EVERY: Final = 512
+
+
+class RulePieces(NamedTuple):
+    """A rule's component text around the parts that vary: a component is
+    ``head + when + middle + uid + after_uid + occurrence + names + note + tail``, with
+    ``names`` the ``first_names`` on the rule's first component in the feed and
+    ``later_names`` on the others."""
+
+    head: str
+    middle: str
+    after_uid: str
+    first_names: str
+    later_names: str
+    tail: str
+    digest: str
 
 
 class RowFeed:
@@ -34,7 +51,12 @@ class RowFeed:
     ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"}]})
     >>> out = io.BytesIO()
     >>> feed = RowFeed(out, ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC)))
-    >>> feed.rows("p", plan.rules, [0], [1], [date(2026, 1, 15)], ["uid-1"], None)
+    >>> (pieces,) = feed.pieces("p", plan.rules, timed=False)
+    >>> when, note = feed.when(plan.rules[0], "p", date(2026, 1, 15))
+    >>> names = pieces.first_names if feed.carry(pieces) else pieces.later_names
+    >>> text = (pieces.head + when + pieces.middle + "uid-1" + pieces.after_uid + "1"
+    ...         + names + note + pieces.tail)
+    >>> feed.write_components(text.encode(), 1)
     >>> feed.close()
     IcalWrite(count=1, state={})
     >>> b"DTSTART;VALUE=DATE:20260115\\r\\nDTEND;VALUE=DATE:20260116" in out.getvalue()
@@ -54,8 +76,9 @@ class RowFeed:
         stream.write(self.writer.header().encode())
 
     @property
-    def needs_subjects(self) -> bool:
-        """True when a template renders the text, so :meth:`rows` needs subject ids."""
+    def templated(self) -> bool:
+        """True when a template renders the text: then every component is written
+        from a touch point (:meth:`touch_points`), since templates read its fields."""
         return not self.plain
 
     def touch_points(self, touch_points: Iterable[TouchPoint]) -> None:
@@ -68,41 +91,46 @@ class RowFeed:
             if len(buffer) >= _FLUSH_EVERY:
                 self._flush()
 
-    def rows(
-        self,
-        plan_id: str,
-        rules: Sequence[Rule],
-        rule_numbers: Sequence[int],
-        occurrences: Sequence[int],
-        dues: Sequence[date],
-        uids: Sequence[str],
-        subject_ids: Sequence[str] | None,
-    ) -> None:
-        """Write the components of touch points given by their fields: each row's
-        rule (its position in ``rules``), occurrence, due and id. They are of the
-        first term, with no adjustments and no completion (pass those as
-        :meth:`touch_points`). ``subject_ids`` is needed when :attr:`needs_subjects`.
-        """
-        buffer = self.buffer
+    def pieces(self, plan_id: str, rules: Sequence[Rule], timed: bool) -> list[RulePieces]:
+        """Each rule's text around the varying parts of its components (see
+        :class:`RulePieces`); ``timed`` for plans with a contact time."""
         writer = self.writer
-        if self.plain:
-            parts = [writer.rule_parts(rule, plan_id) for rule in rules]
-            render_plain = writer.render_plain
-            for number, occurrence, due, uid in zip(
-                rule_numbers, occurrences, dues, uids, strict=True
-            ):
-                buffer.append(render_plain(parts[number], due, occurrence, uid))
-                if len(buffer) >= _FLUSH_EVERY:
-                    self._flush()
-            self.count += len(uids)
-            return
-        assert subject_ids is not None, "a template needs the subject ids"
-        self.touch_points(
-            TouchPoint(plan_id, rules[number].id, subject, occurrence, due, rules[number])
-            for number, occurrence, due, subject in zip(
-                rule_numbers, occurrences, dues, subject_ids, strict=True
+        found = []
+        for rule in rules:
+            parts = writer.rule_parts(rule, plan_id)
+            head, middle, after_uid, tail = writer.row_pieces(parts, timed)
+            found.append(
+                RulePieces(
+                    head,
+                    middle,
+                    after_uid,
+                    "\r\n" + parts.plan_rule,
+                    "\r\n" + parts.plan_rule_ref,
+                    tail,
+                    parts.digest,
+                )
             )
-        )
+        return found
+
+    def when(self, rule: Rule, plan_id: str, due: date) -> tuple[str, str]:
+        """A component's start (and all-day end) text and zone note for ``due``; the
+        zone is kept for the feed's ``VTIMEZONE``."""
+        return self.writer.when(self.writer.rule_parts(rule, plan_id), due)
+
+    def carry(self, pieces: RulePieces) -> bool:
+        """True, once, when the rule's next component is the first in the feed, which
+        carries its JSON (``first_names``); later ones take ``later_names``."""
+        carried = self.writer.carried
+        if pieces.digest in carried:
+            return False
+        carried.add(pieces.digest)
+        return True
+
+    def write_components(self, data: bytes | memoryview, count: int) -> None:
+        """Write ``count`` components formatted from :meth:`pieces` and :meth:`when`."""
+        self._flush()
+        self.stream.write(data)  # type: ignore[arg-type]
+        self.count += count
 
     def close(self) -> IcalWrite:
         """Write the time zones seen and the calendar's end; what was written."""

@@ -283,36 +283,38 @@ class Writer:
             f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
 
-    def render_plain(self, parts: _RuleParts, due: date, occurrence: int, uid: str) -> str:
-        """:meth:`render` of a touch point of the first term with no adjustments, no
-        completion, no revision and no templates, from its fields alone."""
-        event = self.event
-        if type(due) is date:
-            start_line = f";VALUE=DATE:{self.day(due)}\r\n"
-            span = f"DTEND;VALUE=DATE:{self.day(due + parts.days)}\r\n" if event else ""
-            note = ""
-        else:
-            assert isinstance(due, datetime)
-            start_line, note = self.start(due)
-            span = parts.duration if event else ""
-        if self.references or parts.digest in self.carried:
-            plan_rule = parts.plan_rule_ref
-        else:
-            self.carried.add(parts.digest)
-            plan_rule = parts.plan_rule
-        if event:
+    def row_pieces(self, parts: _RuleParts, timed: bool) -> tuple[str, str, str, str]:
+        """The text of a rule's components around their varying parts, for touch points
+        of the first term with no adjustments, completion, revision or templates: a
+        component is ``head + when + middle + uid + after_uid + occurrence + "\\r\\n" +
+        names + note + tail`` (``when`` and ``note`` from :meth:`when`, ``names`` the
+        rule's ``plan_rule`` lines on its first component, ``plan_rule_ref`` after)."""
+        if self.event:
+            span = parts.duration if timed else ""
             return (
-                f"BEGIN:VEVENT\r\n{parts.summary}DTSTART{start_line}{span}{self.stamp_line}"
-                f"UID:{uid}\r\n{parts.categories}{parts.description}{parts.priority}"
-                f"X-TOUCHPOINTS-OCCURRENCE:{occurrence}\r\n{plan_rule}{note}{parts.alarm}"
-                "END:VEVENT\r\n"
+                f"BEGIN:VEVENT\r\n{parts.summary}DTSTART",
+                f"{span}{self.stamp_line}UID:",
+                f"\r\n{parts.categories}{parts.description}{parts.priority}"
+                "X-TOUCHPOINTS-OCCURRENCE:",
+                f"{parts.alarm}END:VEVENT\r\n",
             )
         return (
-            f"BEGIN:VTODO\r\n{parts.categories}{parts.description}{self.stamp_line}"
-            f"DUE{start_line}{parts.priority}{parts.summary}UID:{uid}\r\n"
-            f"X-TOUCHPOINTS-OCCURRENCE:{occurrence}\r\n{plan_rule}{note}{parts.alarm}"
-            "END:VTODO\r\n"
+            f"BEGIN:VTODO\r\n{parts.categories}{parts.description}{self.stamp_line}DUE",
+            f"{parts.priority}{parts.summary}UID:",
+            "\r\nX-TOUCHPOINTS-OCCURRENCE:",
+            f"{parts.alarm}END:VTODO\r\n",
         )
+
+    def when(self, parts: _RuleParts, due: date) -> tuple[str, str]:
+        """The start line after its name (and, for an all-day event, its end line),
+        and the zone note line, as :meth:`render` writes them for ``due``."""
+        if type(due) is date:
+            start_line = f";VALUE=DATE:{self.day(due)}\r\n"
+            if self.event:
+                start_line += f"DTEND;VALUE=DATE:{self.day(due + parts.days)}\r\n"
+            return start_line, ""
+        assert isinstance(due, datetime)
+        return self.start(due)
 
     def render_cancelled(self, uid: str, revision: Revision) -> str:
         start = revision.start

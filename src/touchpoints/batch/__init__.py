@@ -278,7 +278,7 @@ def write_ical_batches(
     reason = fallback_reason(plan, start, end, as_of)
     compiled = compile_plan(plan) if reason is None else None
     feed = RowFeed(stream, options)
-    if compiled is None or needs_touch_points(compiled):
+    if needs_touch_points(compiled, feed):
         names = _anchor_names(plan)
         offset = 0
         for batch in read_batches(subjects, batch_size):
@@ -295,6 +295,7 @@ def write_ical_batches(
             )
             offset += subjects_batch.size
     else:
+        assert compiled is not None
         columns_write(
             feed,
             compiled,

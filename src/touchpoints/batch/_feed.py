@@ -1,8 +1,8 @@
 """Touch point rows to an iCalendar feed, without a Python object per touch point.
 
-Each row's component is formatted from its columns and its rule's lines, which are
-formatted once (``touchpoints._ical.RowFeed``). Only the distinct due times become
-Python datetimes. What the columns do not carry is written from the engine's touch
+Each rule's component text around the parts that vary is formatted once
+(``touchpoints._ical.RowFeed``), each distinct start once, and Arrow joins the
+components from the columns, a chunk of rows at a time. What the columns do not carry is written from the engine's touch
 points, in its place, so the feed has the bytes ``write_ical`` gives: plans the columns
 do not describe fully (rolls off closed days, whose reasons the feed notes, fatigue,
 terms), and each subject with a due time that a gap in its zone may have pushed onto
@@ -12,30 +12,40 @@ the next day (Pacific/Apia skipped 2011-12-30), which the feed notes too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Final, NamedTuple, TypedDict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final, NamedTuple, TypedDict
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from touchpoints import Plan, schedule_many
-from touchpoints._ical import RowFeed
+from touchpoints._ical import RowFeed, RulePieces
 from touchpoints.batch._compile import Compiled
 from touchpoints.batch._rows import Rows, make_ids
 from touchpoints.batch._table import SubjectsBatch
+from touchpoints.batch._zones import ZoneTables, year_of_seconds
 
 __all__ = ["Window", "columns_write", "needs_touch_points"]
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_DAY: Final = date(1970, 1, 1)
-_ONE_DAY: Final = timedelta(days=1)
+_DAY: Final = 86_400
+_CHUNK: Final = 8_192  # rows joined into one write
+
+Int64s = npt.NDArray[np.int64]
+Column = Any
+"""An Arrow array, typed loosely: pyarrow's stubs do not cover its use here."""
 
 
-def needs_touch_points(compiled: Compiled | None) -> bool:
-    """True when the plan's touch points can carry notes the columns lack: the
-    columnar path does not compute the plan, or a rule rolls off closed days (the
-    roll's reason and the closed days passed over are written in the feed)."""
-    return compiled is None or any(spec.rolls for spec in compiled.rules)
+def needs_touch_points(compiled: Compiled | None, feed: RowFeed) -> bool:
+    """True when every component is written from a touch point: the columnar path
+    does not compute the plan, a rule rolls off closed days (the feed notes the
+    roll's reason and the closed days passed over), or a template renders the text
+    (templates read the touch point's fields and the subject's attributes)."""
+    return compiled is None or feed.templated or any(spec.rolls for spec in compiled.rules)
 
 
 def columns_write(
@@ -49,29 +59,25 @@ def columns_write(
     plan = compiled.plan
     rule_ids = [rule.id for rule in plan.rules]
     times = [spec.time_of_day for spec in compiled.rules]
+    texts = _Texts.of(feed, plan)
     for subjects, rows, zones in computed:
         size = int(rows.subject.size)
         if size == 0:
             continue
-        dues, suspects = _dues(plan, rows, zones, times)
-        numbers = rows.rule.tolist()
-        occurrences = rows.occurrence.tolist()
+        whens, notes, where, suspects = _whens(feed, plan, rows, zones, times)
         uids = make_ids(
             plan.id, rule_ids, rows.rule, rows.occurrence, subjects.ids, rows.subject, rows.term
-        ).to_pylist()
-        subject_ids = None
-        if feed.needs_subjects:
-            subject_ids = subjects.ids.take(rows.subject).to_pylist()
-        columns = _Columns(plan, numbers, occurrences, dues, uids, subject_ids)
+        )
+        batch = _Batch(rows, whens, notes, where, uids)
         start = 0
         for subject in suspects:
             first = int(np.searchsorted(rows.subject, subject, side="left"))
             stop = int(np.searchsorted(rows.subject, subject, side="right"))
-            columns.write(feed, start, first)
+            texts.write(feed, batch, start, first)
             (person,) = subjects.subjects([subject])
             feed.touch_points(schedule_many(plan, [person], **window))
             start = stop
-        columns.write(feed, start, size)
+        texts.write(feed, batch, start, size)
 
 
 class Window(TypedDict):
@@ -83,73 +89,134 @@ class Window(TypedDict):
     as_of: date | None
 
 
-class _Columns(NamedTuple):
-    plan: Plan
-    numbers: list[int]
-    occurrences: list[int]
-    dues: list[date]
-    uids: list[str]
-    subject_ids: list[str] | None
+class _Batch(NamedTuple):
+    rows: Rows
+    whens: Column  # distinct start texts
+    notes: Column  # distinct zone notes
+    where: npt.NDArray[np.int64]  # each row's distinct start
+    uids: Column
 
-    def write(self, feed: RowFeed, start: int, stop: int) -> None:
-        """Write rows ``start`` to ``stop``."""
-        if start >= stop:
-            return
-        whole = start == 0 and stop == len(self.numbers)
-        part = slice(start, stop)
-        subject_ids = self.subject_ids
-        feed.rows(
-            self.plan.id,
-            self.plan.rules,
-            self.numbers if whole else self.numbers[part],
-            self.occurrences if whole else self.occurrences[part],
-            self.dues if whole else self.dues[part],
-            self.uids if whole else self.uids[part],
-            None if subject_ids is None else subject_ids if whole else subject_ids[part],
+
+class _Texts(NamedTuple):
+    """The rules' component text around the varying parts, as Arrow arrays by rule."""
+
+    pieces: list[RulePieces]
+    heads: Column
+    middles: Column
+    after_uids: Column
+    names: Column  # every rule's later names, then every rule's first names
+    tails: Column
+
+    @classmethod
+    def of(cls, feed: RowFeed, plan: Plan) -> _Texts:
+        pieces = feed.pieces(plan.id, plan.rules, not plan.is_all_day)
+        return cls(
+            pieces,
+            pa.array([p.head for p in pieces], type=pa.string()),
+            pa.array([p.middle for p in pieces], type=pa.string()),
+            pa.array([p.after_uid for p in pieces], type=pa.string()),
+            pa.array(
+                [p.later_names for p in pieces] + [p.first_names for p in pieces],
+                type=pa.string(),
+            ),
+            pa.array([p.tail for p in pieces], type=pa.string()),
         )
 
+    def write(self, feed: RowFeed, batch: _Batch, start: int, stop: int) -> None:
+        """Join and write the components of rows ``start`` to ``stop``, a chunk at a
+        time (memory stays with the chunk, not the batch)."""
+        compute: Any = pc  # the stubs' overloads do not cover joining taken arrays
+        for first in range(start, stop, _CHUNK):
+            last = min(first + _CHUNK, stop)
+            rule = batch.rows.rule[first:last]
+            names = rule.astype(np.int32)
+            for number in np.unique(rule).tolist():
+                if feed.carry(self.pieces[number]):
+                    names[int(np.argmax(rule == number))] += len(self.pieces)
+            rules = pa.array(rule, type=pa.int32())
+            starts = pa.array(batch.where[first:last], type=pa.int64())
+            joined = compute.binary_join_element_wise(
+                self.heads.take(rules),
+                batch.whens.take(starts),
+                self.middles.take(rules),
+                batch.uids.slice(first, last - first),
+                self.after_uids.take(rules),
+                pa.array(batch.rows.occurrence[first:last]).cast(pa.string()),
+                self.names.take(pa.array(names, type=pa.int32())),
+                batch.notes.take(starts),
+                self.tails.take(rules),
+                "",
+            )
+            ends = np.frombuffer(joined.buffers()[1], dtype=np.int32)
+            low, high = ends[joined.offset], ends[joined.offset + len(joined)]
+            data = joined.buffers()[2].slice(int(low), int(high - low)).to_pybytes()
+            feed.write_components(data, last - first)
 
-def _dues(
-    plan: Plan, rows: Rows, zones: tuple[str, ...], times: list[int]
-) -> tuple[list[date], list[int]]:
-    """Each row's due as the engine gives it (a date, or an aware datetime in the
-    subject's zone), and the subjects (row numbers in the batch, in order) with a
-    due time a gap may have pushed onto a later day, for the object path.
 
-    Only the distinct values are converted; the rows share them.
+def _whens(
+    feed: RowFeed, plan: Plan, rows: Rows, zones: tuple[str, ...], times: list[int]
+) -> tuple[Column, Column, npt.NDArray[np.int64], list[int]]:
+    """The distinct start texts and zone notes of the rows, which one each row has,
+    and the subjects (row numbers in the batch, in order) with a due time a gap may
+    have pushed onto a later day, for the object path.
+
+    Only the distinct values become Python values: (due, rule) for all-day plans,
+    whose end follows the rule's length, and (due, zone) for timed ones.
     """
+    rules = plan.rules
     if plan.is_all_day:
-        days, inverse = np.unique(rows.due, return_inverse=True)
-        distinct_days = [_EPOCH_DAY + timedelta(days=day) for day in days.tolist()]
-        return [distinct_days[i] for i in inverse.reshape(-1).tolist()], []
-    keys = np.stack([rows.due, rows.zone.astype(np.int64), rows.rule.astype(np.int64)], axis=1)
-    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-    moments: list[date] = []
-    moved = np.zeros(len(distinct), dtype=np.bool_)
+        keys = np.stack([rows.due, rows.rule.astype(np.int64)], axis=1)
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        whens = [
+            feed.when(rules[rule], plan.id, _EPOCH_DAY + timedelta(days=day))[0]
+            for day, rule in distinct.tolist()
+        ]
+        return (
+            pa.array(whens, type=pa.string()),
+            pa.array([""] * len(whens), type=pa.string()),
+            inverse.reshape(-1).astype(np.int64),
+            [],
+        )
+    seconds = rows.due // 1_000_000
+    codes = rows.zone.astype(np.int64)
+    suspects = _moved_subjects(rows, seconds, codes, zones, times)
+    distinct, inverse = np.unique(np.stack([rows.due, codes], axis=1), axis=0, return_inverse=True)
+    texts: list[str] = []
+    notes: list[str] = []
     zone_infos = [ZoneInfo(key) for key in zones]
-    for n, (due, code, rule) in enumerate(distinct.tolist()):
-        zone = zone_infos[code]
-        moment = (_EPOCH + timedelta(microseconds=due)).astimezone(zone)
-        moments.append(moment)
-        moved[n] = _from_an_earlier_day(moment, zone, times[rule])
-    where = inverse.reshape(-1)
-    dues = [moments[i] for i in where.tolist()]
-    suspects = np.unique(rows.subject[moved[where]]).tolist()
-    return dues, suspects
+    any_rule = rules[0]
+    for due, code in distinct.tolist():
+        moment = (_EPOCH + timedelta(microseconds=due)).astimezone(zone_infos[code])
+        text, note = feed.when(any_rule, plan.id, moment)  # timed: the same for every rule
+        texts.append(text)
+        notes.append(note)
+    where = inverse.reshape(-1).astype(np.int64)
+    return pa.array(texts, type=pa.string()), pa.array(notes, type=pa.string()), where, suspects
 
 
-def _from_an_earlier_day(moment: datetime, zone: ZoneInfo, seconds: int) -> bool:
-    """True when the contact time (``seconds`` after midnight) of a day before
-    ``moment``'s lands on ``moment``: a gap in ``zone`` moved it forward (a time in a
-    gap moves forward by the gap), onto a later day, and the feed notes the move.
+def _moved_subjects(
+    rows: Rows, seconds: Int64s, codes: Int64s, zones: tuple[str, ...], times: list[int]
+) -> list[int]:
+    """The subjects (row numbers in the batch, in order) with a due time that a gap
+    in their zone may have pushed onto a later day, which the feed notes and only the
+    engine knows (Apia skipped 2011-12-30 whole, so the 30th and the 31st at 10:00 both
+    land on the 31st at 10:00).
 
-    Apia skipped 2011-12-30 whole, so the 30th and the 31st at 10:00 both land on the
-    31st at 10:00; only the engine knows which day a touch point was planned on.
+    A time in a gap moves forward by the gap, and no gap is longer than a day: a due
+    time pushed past midnight is earlier in its day than the rule's contact time, or,
+    pushed by a whole day, exactly at it after the offset grew by a day.
     """
-    contact = time(seconds // 3600, seconds // 60 % 60, seconds % 60)
-    day = moment.date()
-    for back in (1, 2):
-        wall = datetime.combine(day - back * _ONE_DAY, contact, zone)
-        if wall.astimezone(UTC) == moment:
-            return True
-    return False
+    years = year_of_seconds(np.array([seconds.min(), seconds.max()], dtype=np.int64))
+    tables = ZoneTables(zones, int(years[0]) - 1, int(years[1]) + 1)
+    local = tables.local(codes, seconds)
+    offset = local - seconds
+    earlier = np.minimum(
+        tables.local(codes, seconds - _DAY) - (seconds - _DAY),
+        tables.local(codes, seconds - 2 * _DAY) - (seconds - 2 * _DAY),
+    )
+    contact = np.array(times, dtype=np.int64)[rows.rule]
+    moved = (local % _DAY < contact) | (offset - earlier >= _DAY)
+    if not moved.any():
+        return []
+    result: list[int] = np.unique(rows.subject[moved]).tolist()
+    return result
