@@ -2,11 +2,12 @@
 
 Each rule's component text around the parts that vary is formatted once
 (``touchpoints._ical.RowFeed``), each distinct start once, and Arrow joins the
-components from the columns, a chunk of rows at a time. What the columns do not carry is written from the engine's touch
-points, in its place, so the feed has the bytes ``write_ical`` gives: plans the columns
-do not describe fully (rolls off closed days, whose reasons the feed notes, fatigue,
-terms), and each subject with a due time that a gap in its zone may have pushed onto
-the next day (Pacific/Apia skipped 2011-12-30), which the feed notes too.
+components from the columns, a chunk of rows at a time. What the columns do not carry
+is written from the engine's touch points, in its place, so the feed has the bytes
+``write_ical`` gives: plans the columns do not describe fully (rolls off closed days,
+whose reasons the feed notes, fatigue, terms), and each subject with a due time that a
+gap in its zone may have pushed onto the next day (Pacific/Apia skipped 2011-12-30),
+which the feed notes too.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_DAY: Final = date(1970, 1, 1)
 _DAY: Final = 86_400
 _CHUNK: Final = 8_192  # rows joined into one write
+_STARTS_KEPT: Final = 1 << 19  # distinct timed starts kept across batches
+# A timed start's key: seconds since 1970 made positive (years 1 to 9999), times
+# the zone span, plus the zone's number in the call (there are some 600 IANA zones).
+_SECONDS_SHIFT: Final = 1 << 36
+_ZONE_SPAN: Final = 1 << 16
 
 Int64s = npt.NDArray[np.int64]
 Column = Any
@@ -60,11 +66,12 @@ def columns_write(
     rule_ids = [rule.id for rule in plan.rules]
     times = [spec.time_of_day for spec in compiled.rules]
     texts = _Texts.of(feed, plan)
+    starts = _Starts()
     for subjects, rows, zones in computed:
         size = int(rows.subject.size)
         if size == 0:
             continue
-        whens, notes, where, suspects = _whens(feed, plan, rows, zones, times)
+        whens, notes, where, suspects = _whens(feed, plan, rows, zones, times, starts)
         uids = make_ids(
             plan.id, rule_ids, rows.rule, rows.occurrence, subjects.ids, rows.subject, rows.term
         )
@@ -154,7 +161,12 @@ class _Texts(NamedTuple):
 
 
 def _whens(
-    feed: RowFeed, plan: Plan, rows: Rows, zones: tuple[str, ...], times: list[int]
+    feed: RowFeed,
+    plan: Plan,
+    rows: Rows,
+    zones: tuple[str, ...],
+    times: list[int],
+    starts: _Starts,
 ) -> tuple[Column, Column, npt.NDArray[np.int64], list[int]]:
     """The distinct start texts and zone notes of the rows, which one each row has,
     and the subjects (row numbers in the batch, in order) with a due time a gap may
@@ -177,21 +189,61 @@ def _whens(
             inverse.reshape(-1).astype(np.int64),
             [],
         )
-    seconds = rows.due // 1_000_000
+    seconds = rows.due // 1_000_000  # a start is written to the second
     codes = rows.zone.astype(np.int64)
     suspects = _moved_subjects(rows, seconds, codes, zones, times)
-    distinct, inverse = np.unique(np.stack([rows.due, codes], axis=1), axis=0, return_inverse=True)
-    texts: list[str] = []
-    notes: list[str] = []
-    zone_infos = [ZoneInfo(key) for key in zones]
-    any_rule = rules[0]
-    for due, code in distinct.tolist():
-        moment = (_EPOCH + timedelta(microseconds=due)).astimezone(zone_infos[code])
-        text, note = feed.when(any_rule, plan.id, moment)  # timed: the same for every rule
-        texts.append(text)
-        notes.append(note)
+    stable = np.array([starts.zone_number(key) for key in zones] or [0], dtype=np.int64)
+    keys = (seconds + _SECONDS_SHIFT) * _ZONE_SPAN + stable[codes]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    texts, notes = starts.texts(feed, plan, distinct.tolist(), zones, stable)
     where = inverse.reshape(-1).astype(np.int64)
     return pa.array(texts, type=pa.string()), pa.array(notes, type=pa.string()), where, suspects
+
+
+class _Starts:
+    """The start texts and zone notes of the timed due times seen in the call, so
+    that a due time shared by many batches is formatted once (bounded: past
+    :data:`_STARTS_KEPT` it starts again)."""
+
+    __slots__ = ("known", "zone_infos", "zone_numbers")
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[str, str]] = {}
+        self.zone_numbers: dict[str, int] = {}
+        self.zone_infos: list[ZoneInfo] = []
+
+    def zone_number(self, key: str) -> int:
+        number = self.zone_numbers.get(key)
+        if number is None:
+            number = self.zone_numbers[key] = len(self.zone_infos)
+            self.zone_infos.append(ZoneInfo(key))
+        return number
+
+    def texts(
+        self,
+        feed: RowFeed,
+        plan: Plan,
+        keys: list[int],
+        zones: tuple[str, ...],
+        stable: Int64s,
+    ) -> tuple[list[str], list[str]]:
+        if len(self.known) > _STARTS_KEPT:
+            self.known.clear()
+        known = self.known
+        rule = plan.rules[0]  # a timed start is the same for every rule
+        texts: list[str] = []
+        notes: list[str] = []
+        for key in keys:
+            hit = known.get(key)
+            if hit is None:
+                seconds, number = divmod(key, _ZONE_SPAN)
+                moment = (_EPOCH + timedelta(seconds=seconds - _SECONDS_SHIFT)).astimezone(
+                    self.zone_infos[number]
+                )
+                hit = known[key] = feed.when(rule, plan.id, moment)
+            texts.append(hit[0])
+            notes.append(hit[1])
+        return texts, notes
 
 
 def _moved_subjects(
