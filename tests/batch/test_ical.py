@@ -197,3 +197,24 @@ def test_many_subjects_with_shared_keys() -> None:
     ]
     options = ExportOptions(stamp=STAMP)
     assert _batched(plan, people, options, 64) == _reference(plan, people, options)
+
+
+def test_rolls_off_closed_days_keep_their_notes() -> None:
+    """The columns do not say why a touch point moved; the feed still does."""
+    plan = Plan.model_validate(
+        {
+            "plan": "rolls",
+            "timezone": "Europe/Berlin",
+            "contact_time": "09:00",
+            "calendar": {"closed": ["2026-12-24"]},
+            "touchpoints": [{"id": "call", "title": "Call", "channel": "call", "at": "purchase"}],
+        }
+    )
+    people = [
+        Subject(id="c1", anchors={"purchase": date(2026, 12, 24)}),  # closed: moves
+        Subject(id="c2", anchors={"purchase": date(2026, 12, 22)}),  # open: stays
+    ]
+    options = ExportOptions(stamp=STAMP)
+    batched = _batched(plan, people, options, 1)
+    assert batched == _reference(plan, people, options)
+    assert batched.count(b"X-TOUCHPOINTS-ADJUSTMENTS:") == 1
