@@ -59,6 +59,7 @@ from touchpoints._ical.export import (
     update_ical,
     write_ical,
 )
+from touchpoints._ical.rows import RowFeed, RulePieces
 from touchpoints._ical.objects import to_icalendar
 from touchpoints._ical.reader import from_ical, iter_ical
 from touchpoints._ical.state import dump_ical_state, load_ical_state
@@ -78,6 +79,8 @@ __all__ = [
     "IcalUpdate",
     "IcalWrite",
     "Revision",
+    "RowFeed",
+    "RulePieces",
     "content_lines",
     "dump_ical_state",
     "from_ical",

@@ -120,20 +120,23 @@ class Writer:
         return text[: -len("END:VCALENDAR\r\n")]
 
     def parts(self, tp: TouchPoint) -> _RuleParts:
-        key = (id(tp.rule), tp.plan_id)
+        return self.rule_parts(tp.rule, tp.plan_id)
+
+    def rule_parts(self, rule: Rule, plan_id: str) -> _RuleParts:
+        """The lines of a rule's components that do not change between its events."""
+        key = (id(rule), plan_id)
         parts = self.rules.get(key)
-        if parts is not None and parts.rule is tp.rule:
+        if parts is not None and parts.rule is rule:
             return parts
         if len(self.rules) >= _CACHE_LIMIT:
             self.rules.clear()
-        rule = tp.rule
         options = self.options
         summary = fold(f"SUMMARY:{escape_value(rule.title)}")
         categories = fold("CATEGORIES:" + ",".join(escape_value(c) for c in category_list(rule)))
         description = ""
         if options.template is None and rule.description is not None:
             description = fold(f"DESCRIPTION:{escape_value(rule.description)}")
-        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(tp.plan_id)}") + fold(
+        names = fold(f"X-TOUCHPOINTS-PLAN:{escape_value(plan_id)}") + fold(
             f"X-TOUCHPOINTS-RULE:{escape_value(rule.id)}"
         )
         text = rule_json(rule)
@@ -155,7 +158,7 @@ class Writer:
         priority = f"PRIORITY:{rule.priority}\r\n"
         parts = _RuleParts(
             rule=rule,
-            plan_id=tp.plan_id,
+            plan_id=plan_id,
             summary=summary,
             duration=duration,
             days=timedelta(days=all_day_length(rule)),
@@ -279,6 +282,39 @@ class Writer:
             f"{modified}{parts.priority}{sequence}{summary}UID:{uid}\r\n"
             f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
+
+    def row_pieces(self, parts: _RuleParts, timed: bool) -> tuple[str, str, str, str]:
+        """The text of a rule's components around their varying parts, for touch points
+        of the first term with no adjustments, completion, revision or templates: a
+        component is ``head + when + middle + uid + after_uid + occurrence + "\\r\\n" +
+        names + note + tail`` (``when`` and ``note`` from :meth:`when`, ``names`` the
+        rule's ``plan_rule`` lines on its first component, ``plan_rule_ref`` after)."""
+        if self.event:
+            span = parts.duration if timed else ""
+            return (
+                f"BEGIN:VEVENT\r\n{parts.summary}DTSTART",
+                f"{span}{self.stamp_line}UID:",
+                f"\r\n{parts.categories}{parts.description}{parts.priority}"
+                "X-TOUCHPOINTS-OCCURRENCE:",
+                f"{parts.alarm}END:VEVENT\r\n",
+            )
+        return (
+            f"BEGIN:VTODO\r\n{parts.categories}{parts.description}{self.stamp_line}DUE",
+            f"{parts.priority}{parts.summary}UID:",
+            "\r\nX-TOUCHPOINTS-OCCURRENCE:",
+            f"{parts.alarm}END:VTODO\r\n",
+        )
+
+    def when(self, parts: _RuleParts, due: date) -> tuple[str, str]:
+        """The start line after its name (and, for an all-day event, its end line),
+        and the zone note line, as :meth:`render` writes them for ``due``."""
+        if type(due) is date:
+            start_line = f";VALUE=DATE:{self.day(due)}\r\n"
+            if self.event:
+                start_line += f"DTEND;VALUE=DATE:{self.day(due + parts.days)}\r\n"
+            return start_line, ""
+        assert isinstance(due, datetime)
+        return self.start(due)
 
     def render_cancelled(self, uid: str, revision: Revision) -> str:
         start = revision.start

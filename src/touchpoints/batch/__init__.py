@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 try:
     import numpy as np
@@ -49,6 +50,9 @@ from touchpoints.batch._rows import Rows, schema
 from touchpoints.batch._table import SubjectsBatch, read_batches, read_subjects
 from touchpoints.batch._vector import KeyRows, compute, day_number
 
+if TYPE_CHECKING:  # the iCalendar code loads only when a feed is written
+    from touchpoints._ical import BinaryWriter, ExportOptions, IcalWrite
+
 Int64s = npt.NDArray[np.int64]
 
 __all__ = [
@@ -57,6 +61,7 @@ __all__ = [
     "fallback_reason",
     "schedule_batches",
     "schedule_table",
+    "write_ical_batches",
 ]
 
 DEFAULT_BATCH_SIZE = 65_536
@@ -109,17 +114,30 @@ def schedule_batches(
     ...     plan, subjects.slice(0, 2), batch_size=1)]
     [[datetime.date(2024, 2, 29)], [datetime.date(2023, 2, 28)]]
     """
-    # The engine checks the window and limit before any subject is read.
-    for _ in schedule_many(plan, iter(()), start=start, end=end, limit=limit, as_of=as_of):
-        pass  # pragma: no cover - no subjects, no touch points
+    for subjects_batch, rows, zones in _computed(
+        plan, subjects, start, end, limit, as_of, batch_size
+    ):
+        yield rows.to_batch(plan, subjects_batch.ids, zones, ids)
+
+
+def _computed(
+    plan: Plan,
+    subjects: object,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    as_of: date | None,
+    batch_size: int,
+) -> Iterator[tuple[SubjectsBatch, Rows, tuple[str, ...]]]:
+    """Each batch of subjects, its touch point rows and the zones their codes name."""
+    _check_window(plan, start, end, limit, as_of)
     reason = fallback_reason(plan, start, end, as_of)
     compiled = compile_plan(plan) if reason is None else None
-    names = dict.fromkeys(plan.subject_anchors())
-    names.update(dict.fromkeys(plan.anchors))
-    cache = KeyCache(tuple(names))
+    names = _anchor_names(plan)
+    cache = KeyCache(names)
     offset = 0
     for batch in read_batches(subjects, batch_size):
-        subjects_batch = read_subjects(batch, plan, tuple(names), offset)
+        subjects_batch = read_subjects(batch, plan, names, offset)
         zones = subjects_batch.zone_keys
         if compiled is None:
             rows = _object_rows(
@@ -130,8 +148,22 @@ def schedule_batches(
             zones = tuple(cache.zone_names)
         else:
             rows = _columnar_rows(compiled, subjects_batch, start, end, limit)
-        yield rows.to_batch(plan, subjects_batch.ids, zones, ids)
+        yield subjects_batch, rows, zones
         offset += subjects_batch.size
+
+
+def _check_window(
+    plan: Plan, start: date | None, end: date | None, limit: int, as_of: date | None
+) -> None:
+    """Raise as the engine does for a bad window or limit, before any subject is read."""
+    for _ in schedule_many(plan, iter(()), start=start, end=end, limit=limit, as_of=as_of):
+        pass  # pragma: no cover - no subjects, no touch points
+
+
+def _anchor_names(plan: Plan) -> tuple[str, ...]:
+    names = dict.fromkeys(plan.subject_anchors())
+    names.update(dict.fromkeys(plan.anchors))
+    return tuple(names)
 
 
 def schedule_table(
@@ -172,6 +204,105 @@ def schedule_table(
         )
     )
     return pa.Table.from_batches(batches, schema=schema(plan, ids))
+
+
+def write_ical_batches(
+    plan: Plan,
+    subjects: object,
+    stream: BinaryWriter,
+    *,
+    options: ExportOptions,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = DEFAULT_LIMIT,
+    as_of: date | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> IcalWrite:
+    """Schedule ``plan`` for a table of subjects and write the iCalendar feed, in one
+    pass: the bytes of :func:`touchpoints.write_ical` of
+    :func:`touchpoints.schedule_many` for the same subjects and options.
+
+    Each event is formatted from the batch path's columns, without a touch point
+    object, and memory does not grow with the number of subjects. What the columns do
+    not carry runs through touch points inside the same call, with the same bytes: a
+    plan with fatigue rules, terms, conditions, rrules or rolls off closed days (whose
+    notes the feed keeps), and each subject with a due time a gap in its zone may
+    have pushed onto the next day (a note too).
+
+    Templates (``description_template``, ``summary_template``) are rendered from the
+    touch point's fields and ``options.attributes``, as :func:`touchpoints.write_ical`
+    renders them; the table's columns are not read for them.
+
+    Args:
+        plan: the plan template.
+        subjects: the subjects table, as for :func:`schedule_batches`.
+        stream: where to write, opened in binary mode.
+        options: how to export (:class:`touchpoints.ExportOptions`).
+        start, end, limit, as_of: as for :func:`touchpoints.schedule`.
+        batch_size: the most subjects computed and written together.
+
+    Returns:
+        The number of events (or to-dos) written; the state is empty.
+
+    Raises:
+        touchpoints.SubjectError, touchpoints.ScheduleError: as
+            :func:`schedule_batches` raises them.
+        touchpoints.TemplateError: a template uses a field a subject does not have.
+
+    >>> import io
+    >>> from datetime import UTC, date, datetime
+    >>> import pyarrow as pa
+    >>> from touchpoints import ExportOptions, Subject, schedule_many, write_ical
+    >>> plan = Plan.model_validate({
+    ...     "plan": "p", "timezone": "Europe/Berlin", "contact_time": "10:00",
+    ...     "touchpoints": [{"id": "call", "title": "Call", "channel": "call",
+    ...                      "at": "purchase + 2 weeks"}]})
+    >>> table = pa.table({"id": ["c1", "c2"], "timezone": [None, "Asia/Tokyo"],
+    ...                   "purchase": [date(2026, 1, 15), date(2026, 3, 1)]})
+    >>> options = ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> out = io.BytesIO()
+    >>> write_ical_batches(plan, table, out, options=options)
+    IcalWrite(count=2, state={})
+    >>> people = [Subject(id="c1", anchors={"purchase": date(2026, 1, 15)}),
+    ...           Subject(id="c2", timezone="Asia/Tokyo",
+    ...                   anchors={"purchase": date(2026, 3, 1)})]
+    >>> same = io.BytesIO()
+    >>> _ = write_ical(schedule_many(plan, people), same, options=options)
+    >>> out.getvalue() == same.getvalue()
+    True
+    """
+    from touchpoints._ical import RowFeed  # the iCalendar code loads on first use
+    from touchpoints.batch._feed import columns_write, needs_touch_points
+
+    _check_window(plan, start, end, limit, as_of)
+    reason = fallback_reason(plan, start, end, as_of)
+    compiled = compile_plan(plan) if reason is None else None
+    feed = RowFeed(stream, options)
+    if needs_touch_points(compiled, feed):
+        names = _anchor_names(plan)
+        offset = 0
+        for batch in read_batches(subjects, batch_size):
+            subjects_batch = read_subjects(batch, plan, names, offset)
+            feed.touch_points(
+                schedule_many(
+                    plan,
+                    subjects_batch.subjects(),
+                    start=start,
+                    end=end,
+                    limit=limit,
+                    as_of=as_of,
+                )
+            )
+            offset += subjects_batch.size
+    else:
+        assert compiled is not None
+        columns_write(
+            feed,
+            compiled,
+            _computed(plan, subjects, start, end, limit, as_of, batch_size),
+            {"start": start, "end": end, "limit": limit, "as_of": as_of},
+        )
+    return feed.close()
 
 
 def _columnar_rows(
