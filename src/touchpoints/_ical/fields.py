@@ -96,7 +96,9 @@ def extra_properties(tp: TouchPoint) -> list[tuple[str, str]]:
     """The X- properties for what only some touch points have, in property order."""
     extras: list[tuple[str, str]] = []
     if tp.adjustments:
-        rows = [[a.before.isoformat(), a.after.isoformat(), a.reason] for a in tp.adjustments]
+        rows = [
+            [a.before.isoformat(), a.after.isoformat(), a.reason, a.kind] for a in tp.adjustments
+        ]
         text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         extras.append(("X-TOUCHPOINTS-ADJUSTMENTS", text))
     if tp.done_on is not None:

@@ -37,14 +37,17 @@ from touchpoints._model.zones import (
 )
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.business import (
+    ADJUSTMENT_KINDS,
     MAX_ROLL_DAYS,
     Adjustment,
+    AdjustmentKind,
     BusinessCalendar,
     MergedCalendar,
     OpenDays,
     Roll,
     Weekdays,
     day_label,
+    kind_from_words,
     merge_calendars,
 )
 from touchpoints._model.conditions import AttributeTest, Condition, failed_condition
@@ -75,6 +78,7 @@ from touchpoints._model.plan import ChannelWindow, Plan, Term
 from touchpoints._model.subject import AnchorValue, AttributeValue, HistoryEvent, Subject
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
     "ANCHOR_NAME_PATTERN",
     "CHANNEL_PATTERN",
     "DAYS_PER",
@@ -90,6 +94,7 @@ __all__ = [
     "WEEKDAY_CODES",
     "WEEKDAY_NAMES",
     "Adjustment",
+    "AdjustmentKind",
     "AnchorExpression",
     "AnchorName",
     "AnchorValue",
@@ -132,6 +137,7 @@ __all__ = [
     "day_start",
     "exact",
     "failed_condition",
+    "kind_from_words",
     "localize",
     "merge_calendars",
     "model_error",

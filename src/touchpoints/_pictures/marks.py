@@ -80,6 +80,8 @@ def marks_of(
 ) -> tuple[list[Lane], list[Mark]]:
     """The lanes and marks of ``schedule``, in its order.
 
+    Whether a touch point rolled or moved is read from its adjustments' ``kind``.
+
     Merged touch points come from the schedule's omissions, read from their fields
     (``kind``, ``merged_into``, ``occurrences``, ``term``) and never from their words;
     they are drawn on the day of the touch point that covers them, and from their original slot when
@@ -139,11 +141,11 @@ def _mark(tp: TouchPoint, lane: str) -> Mark:
     original = tp.planned if tp.planned != day else None
     kind: Literal["planned", "rolled", "moved"] = "planned"
     if original is not None:
-        # A roll off a closed day names the closed days it passed over; any other
-        # change of day (contact fatigue, the history, a missed touch point due
-        # again, a gap in the zone's clock) is a move.
+        # A roll off a closed day is a roll; any other change of day (contact fatigue,
+        # the history, a missed touch point due again, a gap in the zone's clock, a
+        # meter) is a move. Told by the adjustments' kinds, never by their words.
         shifts = [a for a in tp.adjustments if a.after != a.before]
-        kind = "rolled" if shifts and all(a.closed for a in shifts) else "moved"
+        kind = "rolled" if shifts and all(a.kind == "rolled" for a in shifts) else "moved"
     return Mark(lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons)
 
 
