@@ -7,6 +7,7 @@ history, a daylight saving gap, a meter), not from the words the engine writes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -180,17 +181,55 @@ def test_the_feed_keeps_every_kind() -> None:
     assert {tp.rule_id: [a.kind for a in tp.adjustments] for tp in back} == kinds(result)
 
 
-def test_an_older_feed_without_kinds_still_reads() -> None:
+def feed_rows(feed: bytes) -> list[list[str]]:
+    """The rows of every X-TOUCHPOINTS-ADJUSTMENTS property of a feed."""
+    rows: list[list[str]] = []
+    for line in feed.replace(b"\r\n ", b"").split(b"\r\n"):
+        name, _, value = line.decode().partition(":")
+        if name == "X-TOUCHPOINTS-ADJUSTMENTS":
+            rows += json.loads(value.replace("\\,", ",").replace("\\;", ";"))
+    return rows
+
+
+def test_the_feed_writes_what_older_versions_wrote_when_the_words_tell_the_kind() -> None:
+    # [before, after, reason], as before adjustments had a kind: a feed of the same
+    # schedule is the same, so an export does not revise every moved touch point.
     result = fatigue_schedule()
-    text = to_ical(result, options=OPTIONS).replace(b"\r\n ", b"")  # unfolded
-    old = (
-        text.replace(b',"rolled"]', b"]").replace(b',"fatigue"]', b"]").replace(b',"merged"]', b"]")
+    rows = feed_rows(to_ical(result, options=OPTIONS))
+    assert [len(row) for row in rows] == [3, 3, 3]
+    assert [row[:2] for row in rows] == [
+        ["2026-04-06", "2026-04-07"],
+        ["2026-04-07", "2026-04-10"],
+        ["2026-06-01", "2026-06-01"],
+    ]
+
+
+def test_the_feed_writes_a_kind_the_words_do_not_tell_and_reads_it_back() -> None:
+    result = fatigue_schedule()
+    swapped = {"rolled": "moved 1 day: spacing", "fatigue": "weekend", "merged": "anything"}
+    reworded = tuple(
+        tp._replace(
+            adjustments=tuple(
+                dataclasses.replace(a, reason=swapped[a.kind]) for a in tp.adjustments
+            )
+        )
+        for tp in result
     )
-    assert b"X-TOUCHPOINTS-ADJUSTMENTS" in old
-    assert not any(f'"{kind}"]'.encode() in old for kind in ADJUSTMENT_KINDS)
-    back = from_ical(old, subject_ids=["c"])
-    assert {tp.rule_id: [a.kind for a in tp.adjustments] for tp in back} == {
-        "check-up": ["rolled"],
-        "survey": ["fatigue"],
-        "install": ["merged"],
-    }
+    feed = to_ical(reworded, options=OPTIONS)
+    assert [row[3] for row in feed_rows(feed)] == ["rolled", "fatigue", "merged"]
+    back = from_ical(feed, subject_ids=["c"])
+    assert [(a.kind, a.reason) for tp in back for a in tp.adjustments] == [
+        ("rolled", "moved 1 day: spacing"),
+        ("fatigue", "weekend"),
+        ("merged", "anything"),
+    ]
+
+
+def test_a_feed_row_with_a_kind_that_is_not_one_is_damaged() -> None:
+    from touchpoints import CalendarReadError
+
+    feed = to_ical(fatigue_schedule(), options=OPTIONS).replace(b"\r\n ", b"")
+    damaged = feed.replace(b'Easter Monday"]', b'Easter Monday","holiday"]')
+    assert damaged != feed
+    with pytest.raises(CalendarReadError, match="damaged adjustments"):
+        from_ical(damaged, subject_ids=["c"])
