@@ -17,7 +17,9 @@ API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 
 # Adding a name is a decision: add it here, to docs/api.md and to the changelog.
 PUBLIC = [
+    "ADJUSTMENT_KINDS",
     "Adjustment",
+    "AdjustmentKind",
     "AnchorExpression",
     "BusinessCalendar",
     "CalendarReadError",

@@ -87,7 +87,9 @@ if _typing.TYPE_CHECKING:
         write_ical,
     )
     from touchpoints._model import (
+        ADJUSTMENT_KINDS,
         Adjustment,
+        AdjustmentKind,
         AnchorExpression,
         BusinessCalendar,
         Cap,
@@ -117,11 +119,13 @@ if _typing.TYPE_CHECKING:
     )
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
     "DEFAULT_LIMIT",
     "DIFF_FIELDS",
     "NAMESPACE",
     "OMISSION_KINDS",
     "Adjustment",
+    "AdjustmentKind",
     "AnchorExpression",
     "BusinessCalendar",
     "CalendarReadError",
@@ -237,7 +241,9 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "write_ical",
     ),
     "_model": (
+        "ADJUSTMENT_KINDS",
         "Adjustment",
+        "AdjustmentKind",
         "AnchorExpression",
         "BusinessCalendar",
         "Cap",

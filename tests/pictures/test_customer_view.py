@@ -3,10 +3,19 @@ with ids in their own namespace."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 
-from touchpoints import ExportOptions, Plan, Subject, schedule, to_ical
+from touchpoints import (
+    ADJUSTMENT_KINDS,
+    Adjustment,
+    ExportOptions,
+    Plan,
+    Subject,
+    schedule,
+    to_ical,
+)
 from touchpoints._pictures import CUSTOMER_NAMESPACE, for_customer
 
 PURCHASE = date(2026, 3, 23)
@@ -79,3 +88,44 @@ def test_the_customer_feed_carries_only_the_customers_words_and_ids(plan_data) -
     assert "Survey e-mail" not in text
     assert "Field team" not in text
     assert "Training visit" not in text
+
+
+def test_what_the_customer_sees_of_a_move_follows_its_kind_not_its_words(plan_data) -> None:
+    # Swap the words: the roll off Easter Monday reads like a fatigue move, and the
+    # fatigue move (which names the internal training rule's neighbour) reads like a roll.
+    plan = customer_plan(plan_data)
+    team = schedule(plan, Subject(id="cust-1", anchors={"purchase": PURCHASE}))
+    swapped = {"rolled": "moved 1 day: spacing of 3 days with 'x' #1", "fatigue": "weekend"}
+    reworded = [
+        tp._replace(
+            adjustments=tuple(
+                dataclasses.replace(a, reason=swapped.get(a.kind, a.reason)) for a in tp.adjustments
+            )
+        )
+        for tp in team
+    ]
+    view = for_customer(dataclasses.replace(team, touch_points=tuple(reworded)))
+    shown = {tp.rule_id: [(a.kind, a.reason) for a in tp.adjustments] for tp in view}
+    assert shown == {
+        "check-up": [("rolled", "moved 1 day: spacing of 3 days with 'x' #1")],
+        "survey": [],
+        "install": [],
+    }
+
+
+def test_adjustments_of_the_teams_kinds_and_unknown_ones_are_left_out(plan_data) -> None:
+    plan = customer_plan(plan_data)
+    team = schedule(plan, Subject(id="cust-1", anchors={"purchase": PURCHASE}))
+    day = date(2026, 4, 7)
+    notes = tuple(
+        Adjustment(day, day, f"note {n}", kind=kind) for n, kind in enumerate(ADJUSTMENT_KINDS)
+    )
+    first = team[0]._replace(adjustments=notes)
+    view = for_customer(dataclasses.replace(team, touch_points=(first,)))
+    assert [a.kind for a in view[0].adjustments] == [
+        "rolled",
+        "clock",
+        "rescheduled",
+        "missed",
+        "usage",
+    ]

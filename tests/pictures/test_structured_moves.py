@@ -3,7 +3,7 @@
 An omission's ``reason`` and an adjustment's ``reason`` are for people: they may be
 reworded (or translated) at any time. What the picture draws comes from
 ``Omission.kind``, ``Omission.merged_into`` and its occurrences, and from where an
-adjustment went and whether it passed over closed days.
+adjustment went and its ``kind``.
 """
 
 from __future__ import annotations
@@ -75,3 +75,16 @@ def test_a_holiday_roll_is_a_roll_and_a_rescheduled_touch_point_a_move(plan: Pla
     _, marks = marks_of(schedule(plain, Subject(id="c", anchors=subject.anchors)))
     kinds = {m.name: (m.kind, m.original, m.day) for m in marks}
     assert kinds["check-up #1"] == ("rolled", date(2026, 4, 6), date(2026, 4, 7))
+
+
+def test_a_roll_without_its_closed_days_is_still_a_roll(result: Schedule) -> None:
+    # A feed keeps a roll's kind and words, not the closed days it passed over.
+    check_up = result[0]
+    [roll] = check_up.adjustments
+    bare = dataclasses.replace(roll, closed=(), reason="verschoben")
+    changed = dataclasses.replace(
+        result, touch_points=(check_up._replace(adjustments=(bare,)), *result[1:])
+    )
+    _, marks = marks_of(changed)
+    [mark] = [m for m in marks if m.name == "check-up #1"]
+    assert (mark.kind, mark.original, mark.day) == ("rolled", date(2026, 4, 6), date(2026, 4, 7))

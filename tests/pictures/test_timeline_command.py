@@ -142,7 +142,13 @@ def test_the_customer_timeline_shows_only_customer_rules_in_their_words(
     assert main(argv) == EXIT_OK
     text = out.read_text(encoding="utf-8")
     root = svg.parse(text)
-    assert [g.get("data-name") for g in svg.groups(root, "mark")] == ["check-up #1", "install #1"]
+    # Named by the customer's title and a number, never by the team's rule id.
+    assert [g.get("data-name") for g in svg.groups(root, "mark")] == [
+        "We call to check all is well 1",
+        "Installation visit 1",
+    ]
+    assert "check-up" not in text
+    assert "install #" not in text
     assert "We call to check all is well" in text
     for internal in ("Check-up call", "Survey e-mail", "Training visit", "also covers"):
         assert internal not in text

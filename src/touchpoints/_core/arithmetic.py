@@ -117,7 +117,9 @@ def roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
     if reason is None:
         return wall, ()
     moved = datetime.combine(rolled, wall.time()) if isinstance(wall, datetime) else rolled
-    return moved, (Adjustment(day, rolled, reason, closed=days.skipped(day, rolled)),)
+    return moved, (
+        Adjustment(day, rolled, reason, closed=days.skipped(day, rolled), kind="rolled"),
+    )
 
 
 def skipped_day(wall: datetime, due: datetime, zone: ZoneInfo) -> Adjustment:
@@ -129,7 +131,8 @@ def skipped_day(wall: datetime, due: datetime, zone: ZoneInfo) -> Adjustment:
     >>> print(skipped_day(wall, localize(wall, apia), apia))
     Fri 2011-12-30 -> Sat 2011-12-31: Pacific/Apia skipped 10:00 on that day
     """
-    return Adjustment(wall.date(), due.date(), f"{zone.key} skipped {wall:%H:%M} on that day")
+    reason = f"{zone.key} skipped {wall:%H:%M} on that day"
+    return Adjustment(wall.date(), due.date(), reason, kind="clock")
 
 
 def instant(bound: date) -> datetime:

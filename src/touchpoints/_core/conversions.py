@@ -28,7 +28,13 @@ from touchpoints._core.outputs import (
     TouchPoint,
 )
 from touchpoints._errors import JSONReadError, PlanError
-from touchpoints._model import Adjustment, Rule, zone_for
+from touchpoints._model import (
+    ADJUSTMENT_KINDS,
+    Adjustment,
+    Rule,
+    kind_from_words,
+    zone_for,
+)
 
 __all__ = [
     "RuleTable",
@@ -94,6 +100,7 @@ def touch_point_to_json(tp: TouchPoint, rules: RuleTable | None = None) -> JSON:
             "after": _day(a.after),
             "reason": a.reason,
             "closed": [[_day(day), why] for day, why in a.closed],
+            "kind": a.kind,
         }
         for a in tp.adjustments
     ]
@@ -182,11 +189,20 @@ def _read_adjustment(data: object, what: str) -> Adjustment:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
             raise JSONReadError(f"{what}: each closed day must be [date, reason], not {item!r}")
         closed.append((_read_day(item[0], "closed", what), item[1]))
+    reason = _field(data, "reason", str, what)
+    kind = _optional(data, "kind", str, what)
+    if kind is None:  # written before adjustments had a kind
+        kind = kind_from_words(reason, closed)
+    elif kind not in ADJUSTMENT_KINDS:
+        raise JSONReadError(
+            f"{what}: an adjustment's 'kind' is {kind!r}; use one of {', '.join(ADJUSTMENT_KINDS)}"
+        )
     return Adjustment(
         _read_day(_field(data, "before", str, what), "before", what),
         _read_day(_field(data, "after", str, what), "after", what),
-        _field(data, "reason", str, what),
+        reason,
         closed=tuple(closed),
+        kind=kind,
     )
 
 

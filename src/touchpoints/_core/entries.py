@@ -208,7 +208,7 @@ def _moved(
     if event is not None and event.status == "rescheduled":
         assert event.on is not None
         wall = moved_to(event.on, time_of_day, zone)
-        return wall, (Adjustment(day_of(planned), day_of(wall), "rescheduled"),)
+        return wall, (Adjustment(day_of(planned), day_of(wall), "rescheduled", kind="rescheduled"),)
     if days is not None:
         return roll(planned, days)
     return planned, ()

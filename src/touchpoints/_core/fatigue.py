@@ -126,14 +126,15 @@ def resolve_fatigue(
             if loser.fixed:
                 reason = f"{why}: both are fixed by the history"
             conflicts.append(_conflict(loser, reason))
-            loser.moves.append(Adjustment(loser.day, loser.day, f"conflict: {why}"))
+            loser.moves.append(
+                Adjustment(loser.day, loser.day, f"conflict: {why}", kind="conflict")
+            )
             loser.settled = True
             accepted.append(loser)
             continue
         shift = (target - loser.day).days
-        loser.moves.append(
-            Adjustment(loser.day, target, f"moved {shift} day{'s' if shift != 1 else ''}: {why}")
-        )
+        words = f"moved {shift} day{'s' if shift != 1 else ''}: {why}"
+        loser.moves.append(Adjustment(loser.day, target, words, kind="fatigue"))
         loser.day = target
         heapq.heappush(queue, loser.key())
     for n, kept in into.items():
@@ -141,7 +142,8 @@ def resolve_fatigue(
         while kept in into:
             kept = into[kept]
         final, loser = items[kept], items[n]
-        final.moves.append(Adjustment(final.day, final.day, f"also covers {loser.name}"))
+        covers = f"also covers {loser.name}"
+        final.moves.append(Adjustment(final.day, final.day, covers, kind="merged"))
         note = f"merged into {final.name} on {day_label(final.day)}"
         merged.append((loser.entry, note, final.entry))
     return [_placed(item) for item in accepted], merged, conflicts
@@ -149,7 +151,7 @@ def resolve_fatigue(
 
 def _item(n: int, entry: Entry) -> _Item:
     wall, index, term, occurrence, rule, moves, done = entry
-    rescheduled = any(move.reason == "rescheduled" for move in moves)
+    rescheduled = any(move.kind == "rescheduled" for move in moves)
     return _Item(
         n=n,
         entry=entry,

@@ -136,7 +136,7 @@ def collapse(missed: list[Entry], as_of: date, zone: ZoneInfo, time_of_day: time
     last = missed[-1]
     target = moved_to(as_of, time_of_day, zone)
     note = f"{len(missed)} missed, due again" if len(missed) > 1 else "missed, due again"
-    moved = (*last.adjustments, Adjustment(day_of(last.due), day_of(target), note))
+    moved = (*last.adjustments, Adjustment(day_of(last.due), day_of(target), note, kind="missed"))
     return last._replace(due=target, adjustments=moved)
 
 

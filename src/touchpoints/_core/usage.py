@@ -226,11 +226,12 @@ def usage_walls(
         reached = to_wall(day, contact_time) if day is not None else None
         if planned is not None and (reached is None or planned[1] <= reached):
             wall = planned[1]
-            note = Adjustment(day_of(wall), day_of(wall), f"the time limit comes first; {words}")
+            words = f"the time limit comes first; {words}"
+            note = Adjustment(day_of(wall), day_of(wall), words, kind="usage")
         elif reached is not None:
             wall = reached
             before = day_of(planned[1]) if planned is not None else day_of(wall)
-            note = Adjustment(before, day_of(wall), words)
+            note = Adjustment(before, day_of(wall), words, kind="usage")
         else:
             return
         if until is not None and wall > until:

@@ -17,7 +17,7 @@ from icalendar.timezone.tzid import get_equivalent_tzids
 from touchpoints._core import TouchPoint
 from touchpoints._ical.options import Resolved
 from touchpoints._ical.templates import template_values
-from touchpoints._model import Rule
+from touchpoints._model import Adjustment, Rule, kind_from_words
 
 __all__ = [
     "DEFAULT_DURATION",
@@ -96,12 +96,22 @@ def extra_properties(tp: TouchPoint) -> list[tuple[str, str]]:
     """The X- properties for what only some touch points have, in property order."""
     extras: list[tuple[str, str]] = []
     if tp.adjustments:
-        rows = [[a.before.isoformat(), a.after.isoformat(), a.reason] for a in tp.adjustments]
+        rows = [_adjustment_row(a) for a in tp.adjustments]
         text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         extras.append(("X-TOUCHPOINTS-ADJUSTMENTS", text))
     if tp.done_on is not None:
         extras.append(("X-TOUCHPOINTS-DONE", tp.done_on.isoformat()))
     return extras
+
+
+def _adjustment_row(adjustment: Adjustment) -> list[str]:
+    """``[before, after, reason]``, and the kind when the reason's words do not tell it:
+    the words the engine writes do, so feeds written before adjustments had a kind stay
+    byte for byte the same (and their events' ``SEQUENCE`` with them)."""
+    row = [adjustment.before.isoformat(), adjustment.after.isoformat(), adjustment.reason]
+    if kind_from_words(adjustment.reason) != adjustment.kind:
+        row.append(adjustment.kind)
+    return row
 
 
 def category_list(rule: Rule) -> list[str]:

@@ -21,7 +21,13 @@ from touchpoints._errors import CalendarReadError, PlanError
 from touchpoints._ical.content_lines import unescape
 from touchpoints._ical.fields import rule_digest
 from touchpoints._ical.scanning import Line, components
-from touchpoints._model import Adjustment, Rule, zone_for
+from touchpoints._model import (
+    ADJUSTMENT_KINDS,
+    Adjustment,
+    Rule,
+    kind_from_words,
+    zone_for,
+)
 
 __all__ = ["MAX_FEED_BYTES", "from_ical", "iter_ical"]
 
@@ -311,15 +317,28 @@ def _read_adjustments(properties: dict[str, Line], uid: str) -> tuple[Adjustment
         return ()
     text = _raw(properties, "X-TOUCHPOINTS-ADJUSTMENTS", uid)
     try:
-        return tuple(
-            Adjustment(date.fromisoformat(before), date.fromisoformat(after), str(reason))
-            for before, after, reason in json.loads(text)
-        )
+        return tuple(_adjustment(*row) for row in json.loads(text))
     except (ValueError, TypeError, RecursionError) as error:
         raise CalendarReadError(
             f"the touch point with UID {uid} has damaged adjustments "
             f"({type(error).__name__}: {str(error)[:200]})"
         ) from None
+
+
+def _adjustment(before: str, after: str, reason: object, kind: object = None) -> Adjustment:
+    """One row of ``X-TOUCHPOINTS-ADJUSTMENTS``: before, after, reason and kind (a feed
+    written before adjustments had a kind has no kind: it follows from the words)."""
+    words = str(reason)
+    if kind is None:
+        kind = kind_from_words(words)
+    if kind not in ADJUSTMENT_KINDS:
+        raise ValueError(f"{kind!r} is not a kind of adjustment")
+    return Adjustment(
+        date.fromisoformat(before),
+        date.fromisoformat(after),
+        words,
+        kind=kind,
+    )
 
 
 def _read_component(

@@ -37,14 +37,17 @@ from touchpoints._model.zones import (
 )
 from touchpoints._model.durations import AnchorExpression, Duration
 from touchpoints._model.business import (
+    ADJUSTMENT_KINDS,
     MAX_ROLL_DAYS,
     Adjustment,
+    AdjustmentKind,
     BusinessCalendar,
     MergedCalendar,
     OpenDays,
     Roll,
     Weekdays,
     day_label,
+    kind_from_words,
     merge_calendars,
 )
 from touchpoints._model.conditions import AttributeTest, Condition, failed_condition
@@ -88,6 +91,7 @@ from touchpoints._model.refusals import (
 )
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
     "ANCHOR_NAME_PATTERN",
     "CHANNEL_PATTERN",
     "DAYS_PER",
@@ -104,6 +108,7 @@ __all__ = [
     "WEEKDAY_CODES",
     "WEEKDAY_NAMES",
     "Adjustment",
+    "AdjustmentKind",
     "AnchorExpression",
     "AnchorName",
     "AnchorValue",
@@ -152,6 +157,7 @@ __all__ = [
     "exact",
     "failed_condition",
     "issues_from",
+    "kind_from_words",
     "localize",
     "location",
     "merge_calendars",

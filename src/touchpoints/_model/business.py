@@ -11,10 +11,11 @@ machine's locale, so schedules are the same everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Final, Literal, NamedTuple, get_args
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
     from holidays import HolidayBase
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
     "Adjustment",
+    "AdjustmentKind",
     "BusinessCalendar",
     "MergedCalendar",
     "OpenDays",
@@ -34,6 +37,7 @@ __all__ = [
     "Weekday",
     "Weekdays",
     "day_label",
+    "kind_from_words",
     "merge_calendars",
 ]
 
@@ -50,6 +54,35 @@ Roll = Literal[
   month: then the next open day (it never leaves the month either);
 - ``nearest``: the closer of the two; the following one on a tie;
 - ``keep``: stays where it is (and says so in its adjustments).
+"""
+
+AdjustmentKind = Literal[
+    "rolled", "clock", "rescheduled", "missed", "usage", "fatigue", "merged", "conflict", "other"
+]  # fmt: skip
+"""What made an :class:`Adjustment`, as a word code can compare (its ``reason`` is for
+people, and may be reworded):
+
+- ``rolled``: off a closed day (weekend, holiday, closed date), or kept on one by the
+  ``keep`` roll; :attr:`Adjustment.closed` names the days passed over;
+- ``clock``: a gap in the zone's clock (a daylight saving change) pushed it on;
+- ``rescheduled``: the subject's history rescheduled it;
+- ``missed``: it was missed and is due again (the ``collapse`` policy);
+- ``usage``: what set a usage rule's touch point: the meter's projected reading, or
+  the time limit that came first;
+- ``fatigue``: a contact fatigue rule moved it away from another touch point;
+- ``merged``: it also covers touch points that contact fatigue merged into it;
+- ``conflict``: contact fatigue could not place it, so it stayed (see
+  :attr:`Schedule.conflicts <touchpoints.Schedule.conflicts>`);
+- ``other``: anything else, such as an adjustment made by hand without a kind.
+
+The last four are the team's business: they name other rules, some of them internal.
+"""
+
+ADJUSTMENT_KINDS: Final[tuple[AdjustmentKind, ...]] = get_args(AdjustmentKind)
+"""Every :data:`AdjustmentKind`, in the order above.
+
+>>> ADJUSTMENT_KINDS[:3]
+('rolled', 'clock', 'rescheduled')
 """
 
 MAX_ROLL_DAYS: Final = 31
@@ -140,6 +173,7 @@ class Adjustment:
         closed: for a roll, every closed day it passed over and why each was closed,
             in the order passed (see ``OpenDays.skipped``); empty otherwise.
             Not compared: it follows from ``before``, ``after`` and the calendar.
+        kind: what made it, as an :data:`AdjustmentKind` (``other`` when not given).
 
     When the days passed over were closed for more than one reason, the text names
     each reason with its days:
@@ -152,12 +186,20 @@ class Adjustment:
     ...     (date(2026, 5, 23), "weekend"), (date(2026, 5, 24), "weekend"),
     ...     (date(2026, 5, 25), "holiday: Pentecost Monday"))))
     Sat 2026-05-23 -> Tue 2026-05-26: weekend on Sat 2026-05-23, Sun 2026-05-24; holiday: Pentecost Monday on Mon 2026-05-25
+
+    Code tells the kinds apart by ``kind``, never by the words:
+
+    >>> Adjustment(date(2026, 5, 4), date(2026, 5, 7), "moved 3 days", kind="fatigue").kind
+    'fatigue'
+    >>> Adjustment(date(2026, 5, 2), date(2026, 5, 4), "weekend").kind
+    'other'
     """  # noqa: E501 - doctest output is one line
 
     before: date
     after: date
     reason: str
     closed: tuple[tuple[date, str], ...] = field(default=(), compare=False)
+    kind: AdjustmentKind = "other"
 
     @property
     def story(self) -> str:
@@ -178,6 +220,42 @@ class Adjustment:
         if self.before == self.after:
             return f"{day_label(self.before)}: {self.reason}"
         return f"{day_label(self.before)} -> {day_label(self.after)}: {self.story}"
+
+
+_ROLL_WORDS: Final = re.compile(
+    r"(?:kept on a closed day \()?(?:weekend|closed|holiday: .+|no contacts on [A-Z][a-z]{2})"
+    r"\)?(?: \(month (?:end|start)\))?"
+)
+_OLDER_WORDS: Final[tuple[tuple[re.Pattern[str], AdjustmentKind], ...]] = (
+    (re.compile(r"moved \d+ days?: .+"), "fatigue"),
+    (re.compile(r"also covers .+"), "merged"),
+    (re.compile(r"conflict: .+"), "conflict"),
+    (re.compile(r"rescheduled"), "rescheduled"),
+    (re.compile(r"(?:\d+ )?missed, due again"), "missed"),
+    (re.compile(r"\S+ skipped \d\d:\d\d on that day"), "clock"),
+    (re.compile(r"the time limit comes first; .+"), "usage"),
+    (re.compile(r"\S+ \S+ (?:expected on|reached by|not expected: ).+"), "usage"),
+    (_ROLL_WORDS, "rolled"),
+)  # fmt: skip
+
+
+def kind_from_words(reason: str, closed: Sequence[tuple[date, str]] = ()) -> AdjustmentKind:
+    """The kind of an adjustment recorded before adjustments had one (a schedule's JSON
+    form or a feed written by an older version), from what it recorded: a roll's closed
+    days, else the fixed words older versions wrote for each kind; ``other`` for words
+    it does not know. Only for reading such records: code reads :attr:`Adjustment.kind`.
+
+    >>> kind_from_words("holiday: Easter Monday"), kind_from_words("moved 3 days: spacing")
+    ('rolled', 'fatigue')
+    >>> kind_from_words("moved by hand")
+    'other'
+    """
+    if closed:
+        return "rolled"
+    for pattern, kind in _OLDER_WORDS:
+        if pattern.fullmatch(reason):
+            return kind
+    return "other"
 
 
 def day_label(day: date) -> str:

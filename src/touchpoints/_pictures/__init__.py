@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from touchpoints._pictures.axis import TimeAxis
 from touchpoints._pictures.customer import (
+    CUSTOMER_KINDS,
     CUSTOMER_NAMESPACE,
     CustomerTouchPoint,
     customer_calendar_uid,
@@ -34,6 +35,7 @@ from touchpoints._pictures.timeline import timeline_svg
 
 __all__ = [
     "ALL_OWNERS",
+    "CUSTOMER_KINDS",
     "CUSTOMER_NAMESPACE",
     "CustomerTouchPoint",
     "Lane",

@@ -3,7 +3,8 @@
 Only touch points of rules with a ``customer`` key are kept, in the customer's words;
 owners, tags, omissions, conflicts and moves made for the team's workload (contact
 fatigue, which names other rules) are left out, while rolls off holidays and weekends
-stay, as they say why a date is where it is. Ids live in their own namespace,
+stay, as they say why a date is where it is. Which adjustments stay is read from their
+``kind`` (see :data:`CUSTOMER_KINDS`), never from their words. Ids live in their own namespace,
 :data:`CUSTOMER_NAMESPACE`, so a customer's feed never collides with the team's.
 """
 
@@ -13,9 +14,10 @@ import uuid
 from typing import Final
 
 from touchpoints._core import Schedule, TouchPoint
-from touchpoints._model import Adjustment, Rule
+from touchpoints._model import AdjustmentKind, Rule
 
 __all__ = [
+    "CUSTOMER_KINDS",
     "CUSTOMER_NAMESPACE",
     "CustomerTouchPoint",
     "customer_calendar_uid",
@@ -32,8 +34,17 @@ can never drift. The name hashed under it is the one of :func:`touchpoints.touch
 True
 """
 
-# Moves the team makes for its own reasons: they name other (internal) rules.
-_TEAM_MOVES: Final = ("moved ", "also covers ", "conflict: ")
+CUSTOMER_KINDS: Final[frozenset[AdjustmentKind]] = frozenset(
+    {"rolled", "clock", "rescheduled", "missed", "usage"}
+)
+"""The kinds of adjustment a customer sees: why a date is where it is. The team's own
+(``fatigue``, ``merged`` and ``conflict``, which name other rules, some of them
+internal) and ``other`` (an adjustment of unknown origin) are left out, so nothing is
+shown by accident.
+
+>>> sorted(set(ADJUSTMENT_KINDS) - CUSTOMER_KINDS)
+['conflict', 'fatigue', 'merged', 'other']
+"""
 
 
 def customer_touch_point_id(
@@ -96,7 +107,7 @@ def for_customer(schedule: Schedule) -> Schedule:
         rule = rules[tp.rule_id]
         if rule is None:
             continue
-        adjustments = tuple(a for a in tp.adjustments if _shown(a))
+        adjustments = tuple(a for a in tp.adjustments if a.kind in CUSTOMER_KINDS)
         kept.append(
             CustomerTouchPoint(
                 tp.plan_id,
@@ -126,7 +137,3 @@ def _customer_rule(rule: Rule) -> Rule | None:
     title, description = words
     changes = {"title": title, "description": description, "owner": None, "tags": ()}
     return rule.model_copy(update=changes)
-
-
-def _shown(adjustment: Adjustment) -> bool:
-    return not adjustment.reason.startswith(_TEAM_MOVES)

@@ -1,5 +1,10 @@
 """What a timeline shows, read from a schedule: lanes, one mark per touch point, and the
-moves, rolls and merges with their original slots and reasons. Plain values, no drawing."""
+moves, rolls and merges with their original slots and reasons. Plain values, no drawing.
+
+The team's marks are named by rule id and occurrence (``service #4``); the customer's
+(touch points of :func:`~touchpoints._pictures.customer.for_customer`) by the
+customer's title and the occurrence (``Service visit 4``): a customer never sees the
+team's rule ids."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Literal
 
 from touchpoints._core import Schedule, TouchPoint
 from touchpoints._model import Plan, day_label, day_of
+from touchpoints._pictures.customer import CustomerTouchPoint
 
 __all__ = ["Lane", "Mark", "OriginalKey", "marks_of"]
 
@@ -34,7 +40,8 @@ class Mark:
     Attributes:
         lane: the key of its lane.
         ident: its stable id (empty for a merged touch point, which has none).
-        name: the rule and occurrence, such as ``check-up #1``.
+        name: the rule and occurrence, such as ``check-up #1``; for a customer, their
+            title and the occurrence, such as ``Service visit 4``.
         title: the rule's title.
         channel: the rule's channel.
         day: where it is drawn.
@@ -43,6 +50,9 @@ class Mark:
             or a gap in the zone's clock) or ``merged`` (into another touch point).
         original: where its rule put it, when it went elsewhere.
         reasons: why it went elsewhere (or what else it covers), in words.
+        label: the short text under the mark, such as ``#1`` (default: none).
+        customer: whether it is drawn for the customer: its ``name`` already holds
+            its title, so the hover text and the note do not repeat it.
     """
 
     lane: str
@@ -54,6 +64,21 @@ class Mark:
     kind: Literal["planned", "rolled", "moved", "merged"]
     original: date | None
     reasons: tuple[str, ...]
+    label: str = ""
+    customer: bool = False
+
+    @property
+    def heading(self) -> str:
+        """What it is, as its hover text starts: ``Call (call #1, call)``, or for a
+        customer ``Service visit 4 (visit)``.
+
+        >>> Mark("s", "x", "Service visit 4", "Service visit", "visit", date(2026, 4, 7),
+        ...      "planned", None, (), "#4", customer=True).heading
+        'Service visit 4 (visit)'
+        """
+        if self.customer:
+            return f"{self.name} ({self.channel})"
+        return f"{self.title} ({self.name}, {self.channel})"
 
     def hover(self) -> str:
         """The hover text: what, when, and why it moved.
@@ -63,7 +88,7 @@ class Mark:
         >>> print(mark.hover())
         Call (call #1, call): Tue 2026-04-07, rolled from Mon 2026-04-06: holiday: Easter Monday
         """
-        text = f"{self.title} ({self.name}, {self.channel}): {day_label(self.day)}"
+        text = f"{self.heading}: {day_label(self.day)}"
         if self.original is not None and self.original != self.day:
             text += f", {self.kind} from {day_label(self.original)}"
         if self.reasons:
@@ -79,6 +104,8 @@ def marks_of(
     plan: Plan | None = None,
 ) -> tuple[list[Lane], list[Mark]]:
     """The lanes and marks of ``schedule``, in its order.
+
+    Whether a touch point rolled or moved is read from its adjustments' ``kind``.
 
     Merged touch points come from the schedule's omissions, read from their fields
     (``kind``, ``merged_into``, ``occurrences``, ``term``) and never from their words;
@@ -128,23 +155,33 @@ def marks_of(
                 label = f"{title} ({channel})" if channel else title
                 found[key] = Lane(key, label if lanes == "rule" else channel or title)
             name = f"{rule_id} #{occurrence}" + _of_term(term)
-            marks.append(Mark(key, "", name, title, channel, day, "merged", original, (reason,)))
+            label = f"#{occurrence}" + _of_term(term)
+            marks.append(
+                Mark(key, "", name, title, channel, day, "merged", original, (reason,), label)
+            )
     return list(found.values()), marks
 
 
 def _mark(tp: TouchPoint, lane: str) -> Mark:
     day = day_of(tp.due)
-    name = f"{tp.rule_id} #{tp.occurrence}" + _of_term(tp.term)
+    label = f"#{tp.occurrence}" + _of_term(tp.term)
+    customer = isinstance(tp, CustomerTouchPoint)
+    if customer:  # in the customer's words: never the team's rule id
+        name = f"{tp.title} {tp.occurrence}" + _of_term(tp.term)
+    else:
+        name = f"{tp.rule_id} #{tp.occurrence}" + _of_term(tp.term)
     reasons = tuple(str(adjustment.reason) for adjustment in tp.adjustments)
     original = tp.planned if tp.planned != day else None
     kind: Literal["planned", "rolled", "moved"] = "planned"
     if original is not None:
-        # A roll off a closed day names the closed days it passed over; any other
-        # change of day (contact fatigue, the history, a missed touch point due
-        # again, a gap in the zone's clock) is a move.
+        # A roll off a closed day is a roll; any other change of day (contact fatigue,
+        # the history, a missed touch point due again, a gap in the zone's clock, a
+        # meter) is a move. Told by the adjustments' kinds, never by their words.
         shifts = [a for a in tp.adjustments if a.after != a.before]
-        kind = "rolled" if shifts and all(a.closed for a in shifts) else "moved"
-    return Mark(lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons)
+        kind = "rolled" if shifts and all(a.kind == "rolled" for a in shifts) else "moved"
+    return Mark(
+        lane, tp.id, name, tp.title, tp.channel, day, kind, original, reasons, label, customer
+    )
 
 
 def _of_term(term: int) -> str:

@@ -145,7 +145,8 @@ def _note(mark: Mark) -> str:
     where = day_label(mark.day)
     if mark.original is not None:
         where = f"{day_label(mark.original)} -> {where}"
-    return f"{mark.name} ({mark.title}), {where}: " + "; ".join(mark.reasons)
+    what = mark.name if mark.customer else f"{mark.name} ({mark.title})"
+    return f"{what}, {where}: " + "; ".join(mark.reasons)
 
 
 def _defs(svg: ET.Element) -> None:
@@ -237,7 +238,7 @@ def _mark(svg: ET.Element, axis: TimeAxis, y: float, mark: Mark, note: int | Non
             },
         )
     ET.SubElement(group, "circle", {"cx": fmt(x), "cy": fmt(y), "r": "6"})
-    label = f"#{mark.name.split('#', 1)[1]}"
+    label = mark.label
     if mark.kind != "planned":
         label += f" {mark.kind}"
     if note is not None:
