@@ -31,6 +31,7 @@ PUBLIC = [
     "DIFF_FIELDS",
     "DuplicateTouchPointError",
     "Duration",
+    "DurationError",
     "ExportError",
     "ExportOptions",
     "Fatigue",

@@ -23,6 +23,7 @@ from types import FunctionType as _FunctionType
 from touchpoints._errors import (
     CalendarReadError,
     DuplicateTouchPointError,
+    DurationError,
     ExportError,
     JSONReadError,
     MeterError,
@@ -135,6 +136,7 @@ __all__ = [
     "Conflict",
     "DuplicateTouchPointError",
     "Duration",
+    "DurationError",
     "ExportError",
     "ExportOptions",
     "Fatigue",

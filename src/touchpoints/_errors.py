@@ -30,6 +30,7 @@ from dataclasses import dataclass
 __all__ = [
     "CalendarReadError",
     "DuplicateTouchPointError",
+    "DurationError",
     "ExportError",
     "JSONReadError",
     "MeterError",
@@ -137,6 +138,19 @@ class SubjectError(_ProblemsError):
     """
 
     what = "subject"
+
+
+class DurationError(TouchpointsError, ValueError):
+    """A duration (``2 weeks``) or a date expression (``purchase + 2 weeks``) is not
+    valid, or cannot be used as asked; the message shows the valid forms.
+
+    >>> from touchpoints import Duration
+    >>> try:
+    ...     Duration.parse("2 wekks")
+    ... except DurationError as error:
+    ...     print(error)
+    unknown unit 'wekks' in '2 wekks'; use years, months, weeks, days, hours, minutes or ...
+    """
 
 
 class ScheduleError(TouchpointsError, ValueError):

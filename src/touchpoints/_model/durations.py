@@ -17,6 +17,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from touchpoints._errors import DurationError
 from touchpoints._model.base import model_error
 
 __all__ = ["AnchorExpression", "Duration"]
@@ -79,21 +80,21 @@ class Duration:
         for unit in _UNITS:
             value = getattr(self, unit)
             if type(value) is not int or value < 0:
-                raise ValueError(f"{unit} must be a whole number of zero or more, not {value!r}")
+                raise DurationError(f"{unit} must be a whole number of zero or more, not {value!r}")
         if self.business_days and any(getattr(self, unit) for unit in _UNITS[:-1]):
-            raise ValueError(
+            raise DurationError(
                 f"{self} mixes business days with other units; count business days alone, "
                 "such as '10 business days'"
             )
         if self.approximate_days() > _MAX_DAYS:
-            raise ValueError(f"{self} is too long; durations are limited to about 1,000 years")
+            raise DurationError(f"{self} is too long; durations are limited to about 1,000 years")
 
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Parse the short text form ("2 weeks") or ISO 8601 ("P2W").
 
         Raises:
-            ValueError: the text is not a duration; the message shows valid forms.
+            DurationError: the text is not a duration; the message shows valid forms.
 
         >>> Duration.parse("90 days").days
         90
@@ -104,13 +105,13 @@ class Duration:
         """
         stripped = text.strip()
         if any(ch.isdigit() and not ch.isascii() for ch in stripped):
-            raise ValueError(f"{text!r} has digits other than 0 to 9; {_DURATION_HELP}")
+            raise DurationError(f"{text!r} has digits other than 0 to 9; {_DURATION_HELP}")
         if any(len(run) > _MAX_DIGITS for run in re.findall("[0-9]+", stripped)):
-            raise ValueError(f"{text!r} is too long; durations are limited to about 1,000 years")
+            raise DurationError(f"{text!r} is too long; durations are limited to about 1,000 years")
         if stripped[:1] in ("P", "p"):
             match = _ISO.fullmatch(stripped.upper())
             if match is None or match.group(0) in ("P", "PT"):
-                raise ValueError(f"{text!r} is not an ISO 8601 duration; {_DURATION_HELP}")
+                raise DurationError(f"{text!r} is not an ISO 8601 duration; {_DURATION_HELP}")
             return cls(**{unit: int(value) for unit, value in match.groupdict().items() if value})
         parts: dict[str, int] = {}
         position = 0
@@ -121,15 +122,15 @@ class Duration:
             number, word = match.groups()
             unit = _UNIT_WORDS.get(word.lower())
             if unit is None:
-                raise ValueError(
+                raise DurationError(
                     f"unknown unit {word!r} in {text!r}; use years, months, weeks, days, "
                     "hours, minutes or business days"
                 )
             if unit in parts:
-                raise ValueError(f"{text!r} gives {unit} twice; give each unit once")
+                raise DurationError(f"{text!r} gives {unit} twice; give each unit once")
             parts[unit] = int(number)
         if not parts or position != len(stripped):
-            raise ValueError(f"{text!r} is not a duration; {_DURATION_HELP}")
+            raise DurationError(f"{text!r} is not a duration; {_DURATION_HELP}")
         return cls(**parts)
 
     def __str__(self) -> str:
@@ -161,10 +162,10 @@ class Duration:
         'P2W1D'
 
         Raises:
-            ValueError: the duration counts business days, which ISO 8601 cannot say.
+            DurationError: the duration counts business days, which ISO 8601 cannot say.
         """
         if self.business_days:
-            raise ValueError(f"{self} has no ISO 8601 form: ISO 8601 has no business days")
+            raise DurationError(f"{self} has no ISO 8601 form: ISO 8601 has no business days")
         date_part = "".join(
             f"{value}{letter}"
             for value, letter in (
@@ -231,13 +232,13 @@ class Duration:
         """This duration as a ``timedelta``; only for exact durations (no years or months).
 
         Raises:
-            ValueError: the duration has years or months, whose length varies.
+            DurationError: the duration has years or months, whose length varies.
 
         >>> Duration(weeks=1, hours=12).as_timedelta()
         datetime.timedelta(days=7, seconds=43200)
         """
         if not self.is_exact:
-            raise ValueError(f"{self} has no fixed length: years and months vary")
+            raise DurationError(f"{self} has no fixed length: years and months vary")
         return timedelta(days=self.weeks * 7 + self.days, hours=self.hours, minutes=self.minutes)
 
     def as_relativedelta(self, factor: int = 1) -> relativedelta:
@@ -248,10 +249,10 @@ class Duration:
         datetime.date(2024, 2, 29)
 
         Raises:
-            ValueError: the duration counts business days, which need a calendar.
+            DurationError: the duration counts business days, which need a calendar.
         """
         if self.business_days:
-            raise ValueError(f"{self} needs a business calendar; it is not a relativedelta")
+            raise DurationError(f"{self} needs a business calendar; it is not a relativedelta")
         return relativedelta(
             years=self.years * factor,
             months=self.months * factor,
@@ -317,9 +318,9 @@ class AnchorExpression:
 
     def __post_init__(self) -> None:
         if self.sign not in (1, -1):
-            raise ValueError(f"sign must be 1 or -1, not {self.sign!r}")
+            raise DurationError(f"sign must be 1 or -1, not {self.sign!r}")
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", self.anchor):
-            raise ValueError(
+            raise DurationError(
                 f"{self.anchor!r} is not an anchor name; use letters, digits and '_', "
                 "starting with a letter"
             )
@@ -329,14 +330,14 @@ class AnchorExpression:
         """Parse ``ANCHOR``, ``ANCHOR + DURATION`` or ``ANCHOR - DURATION``.
 
         Raises:
-            ValueError: the text is not an expression; the message shows valid forms.
+            DurationError: the text is not an expression; the message shows valid forms.
 
         >>> AnchorExpression.parse("purchase + 2 weeks").offset.weeks
         2
         """
         match = _EXPRESSION.fullmatch(text)
         if match is None:
-            raise ValueError(f"{text!r} is not a date expression; {_EXPRESSION_HELP}")
+            raise DurationError(f"{text!r} is not a date expression; {_EXPRESSION_HELP}")
         duration = match["duration"]
         if duration is None:
             return cls(match["anchor"])
@@ -374,7 +375,9 @@ class AnchorExpression:
         """
         offset, step = self.offset, extra or Duration()
         if offset.business_days or step.business_days:
-            raise ValueError("business days need a business calendar; they are not a relativedelta")
+            raise DurationError(
+                "business days need a business calendar; they are not a relativedelta"
+            )
         s = self.sign
         return relativedelta(
             years=s * offset.years + times * step.years,
