@@ -243,18 +243,7 @@ class Rule(Frozen):
                     key=extra[0],
                 )
             return self
-        if self.starting is None:
-            raise model_error(
-                "timing",
-                f"a series needs 'starting', the date of its first occurrence, "
-                f"such as 'purchase + {self.every or '90 days'}'",
-            )
-        if self.every is not None and self.every.is_zero:
-            raise model_error(
-                "timing",
-                f"the interval must be longer than zero, such as '90 days'; found '{self.every}'",
-                key="every",
-            )
+        self._check_series(interval_example="90 days")
         if self.rrule is not None:
             try:
                 check_rrule(self.rrule)
@@ -277,19 +266,25 @@ class Rule(Frozen):
                 "'starting'; add 'every' for a time limit as well (whichever comes first)",
                 key="starting",
             )
-        if timings and self.starting is None:
+        if timings:  # 'every' beside the usage limit: a series like any other
+            self._check_series(interval_example="1 year")
+        return self
+
+    def _check_series(self, interval_example: str) -> None:
+        """What every series needs: a first occurrence, and a step longer than zero."""
+        if self.starting is None:
             raise model_error(
                 "timing",
                 f"a series needs 'starting', the date of its first occurrence, "
-                f"such as 'purchase + {self.every}'",
+                f"such as 'purchase + {self.every or '90 days'}'",
             )
         if self.every is not None and self.every.is_zero:
             raise model_error(
                 "timing",
-                f"the interval must be longer than zero, such as '1 year'; found '{self.every}'",
+                f"the interval must be longer than zero, such as '{interval_example}'; "
+                f"found '{self.every}'",
                 key="every",
             )
-        return self
 
     @model_validator(mode="after")
     def _check_floating(self) -> Rule:
