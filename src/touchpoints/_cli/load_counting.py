@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from touchpoints._core import schedule, schedule_many
+from touchpoints._core import schedule_many
 from touchpoints._errors import ScheduleError
 from touchpoints._model import Plan, Subject
 from touchpoints._pictures import LoadCounter
@@ -28,7 +28,6 @@ Skip = Callable[[Subject, ScheduleError], None]
 
 CHUNK = 16_384
 """Subjects per record batch on the batch path: memory grows with it, not the file."""
-_OBJECT_CHUNK = 1_000
 _EPOCH = date(1970, 1, 1)
 
 
@@ -68,10 +67,12 @@ def count_subjects(
         the path taken.
     """
     chosen = path or load_path(plan, start, end)[0]
-    window = {"start": start, "end": end, "limit": limit}
+
+    def count_objects(items: Iterable[Subject]) -> None:  # skip-and-report, in one call
+        counter.add(schedule_many(plan, items, start=start, end=end, limit=limit, on_error=skip))
+
     if chosen == "objects":
-        for chunk in _chunks(subjects, _OBJECT_CHUNK):
-            _count_objects(plan, chunk, counter, window, skip)
+        count_objects(subjects)
         return chosen
     columns = _Columns(plan)
     for chunk in _chunks(subjects, CHUNK):
@@ -82,22 +83,9 @@ def count_subjects(
                 columns.count(simple, counter, start=start, end=end, limit=limit)
             except ScheduleError:  # such as a subject past the limit: one at a time
                 others = chunk
-        for part in _chunks(others, _OBJECT_CHUNK):
-            _count_objects(plan, part, counter, window, skip)
+        if others:
+            count_objects(others)
     return chosen
-
-
-def _count_objects(
-    plan: Plan, subjects: list[Subject], counter: LoadCounter, window: dict[str, Any], skip: Skip
-) -> None:
-    try:  # a plan prepared once for many subjects
-        counter.add(list(schedule_many(plan, subjects, **window)))
-    except ScheduleError:  # one subject cannot be scheduled: the others still count
-        for subject in subjects:
-            try:
-                counter.add(schedule(plan, subject, **window))
-            except ScheduleError as error:
-                skip(subject, error)
 
 
 class _Columns:
