@@ -404,3 +404,34 @@ def test_a_foreign_sqlite_file_is_refused_by_name(
     assert code == 1
     assert str(files / "state.db") in err
     assert "not a state file of touchpoints" in err
+
+
+def test_the_nightly_default_window_copies_subjects_whose_touch_points_stay(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    def nightly(today: str, out: str, *extra: str) -> tuple[int, str]:
+        code, _, err = run(
+            capsys, "export", str(files / "plan.json"), "--subjects",
+            str(files / "customers.csv"), "--today", today, "-o", str(files / out), *extra,
+        )  # fmt: skip
+        return code, err
+
+    assert nightly("2026-01-01", "1.ics", "--state", str(files / "state.db"))[0] == 0
+    # The next night nothing left the window (the first check-up is on 29 January)
+    # and nothing came in (the service visits end at the renewal): both are copied.
+    code, err = nightly("2026-01-02", "2.ics", "--state", str(files / "state.db"))
+    assert code == 0
+    assert "2 subjects unchanged" in err
+    # On 30 January c1's check-up is behind the window: c1 is scheduled, c2 copied.
+    code, err = nightly("2026-01-30", "3.ics", "--state", str(files / "state.db"))
+    assert "1 subject unchanged, copied from the state; 1 subject scheduled" in err
+    # The events are those of an export without a state; only their revisions differ.
+    assert nightly("2026-01-30", "full.ics")[0] == 0
+
+    def events(name: str) -> list[bytes]:
+        lines = (files / name).read_bytes().split(b"\r\n")
+        revision = (b"DTSTAMP:", b"SEQUENCE:", b"LAST-MODIFIED:")
+        return [line for line in lines if not line.startswith(revision)]
+
+    assert events("3.ics") == events("full.ics")
+    assert b"DTSTART;TZID=America/New_York:20260129" not in (files / "3.ics").read_bytes()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from touchpoints import (
@@ -22,6 +22,7 @@ from touchpoints import (
     IcalState,
     Plan,
     Revision,
+    ScheduleError,
     Subject,
     dump_ical_state,
     load_ical_state,
@@ -293,3 +294,183 @@ def test_a_state_file_another_export_holds_is_an_error_saying_so(
     with IcalState.open(path), pytest.raises(ExportError, match="another export") as error:
         IcalState.open(path)
     assert str(path) in str(error.value)
+
+
+# A window that moves: the nightly export starts on the day it runs.
+
+
+def export_in(
+    path: Path, plan: Plan, people: list[Subject], stamp: datetime, **window: Any
+) -> tuple[bytes, int]:
+    out = io.BytesIO()
+    with IcalState.open(path) as state:
+        written = state.write(plan, people, out, options=ExportOptions(stamp=stamp), **window)
+        state.commit()
+    return out.getvalue(), written.reused
+
+
+@st.composite
+def moving_runs(
+    draw: st.DrawFn,
+) -> tuple[Plan, list[Subject], list[tuple[date | None, date | None]], dict[str, Any]]:
+    """A plan, its subjects, and the windows of four exports: each start a few days
+    after the last (now and then before it), the end the horizon or a day drawn."""
+    plan = draw(plans(max_rules=3))
+    people = draw(st.lists(subjects(plan), min_size=1, max_size=4, unique_by=lambda s: s.id))
+    days = [d for person in people for d in person.anchors.values() if isinstance(d, date)] or [
+        date(2026, 1, 1)
+    ]
+    start = draw(st.sampled_from(days)) + timedelta(days=draw(st.integers(-60, 400)))
+    windows: list[tuple[date | None, date | None]] = []
+    fixed_end = draw(st.none() | st.integers(30, 900))
+    for _ in range(4):
+        end = None if fixed_end is None else start + timedelta(days=fixed_end)
+        windows.append((start, end))
+        start += timedelta(days=draw(st.sampled_from([0, 1, 1, 2, 7, 31, 95, -3])))
+    options = {
+        "removed": draw(st.sampled_from(["drop", "cancel"])),
+        "component": draw(st.sampled_from(["VEVENT", "VTODO"])),
+    }
+    return plan, people, windows, options
+
+
+@FEW
+@given(moving_runs())
+def test_a_re_export_through_a_moving_window_equals_a_full_export(
+    case: tuple[Plan, list[Subject], list[tuple[date | None, date | None]], dict[str, Any]],
+) -> None:
+    plan, people, windows, kwargs = case
+    memory: dict[str, Revision] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "state.db"
+        for stamp, (start, end) in zip(STAMPS, windows, strict=True):
+            options = ExportOptions(stamp=stamp, **kwargs)
+            out = io.BytesIO()
+            try:
+                touch_points = [
+                    tp for person in people for tp in schedule(plan, person, start=start, end=end)
+                ]
+            except ScheduleError:
+                assume(False)
+            expected = write_ical(touch_points, out, options=options, state=memory)
+            memory = expected.state
+            data = io.BytesIO()
+            with IcalState.open(path) as state:
+                written = state.write(plan, people, data, options=options, start=start, end=end)
+                state.commit()
+            with IcalState.open(path) as state:
+                kept = dict(state.revisions())
+            assert data.getvalue() == out.getvalue()
+            assert kept == memory
+            assert written.count == expected.count
+
+
+def monthly_plan(**fields: Any) -> Plan:
+    return Plan.model_validate(
+        {
+            "plan": "p",
+            "horizon": "1 year",
+            **fields,
+            "touchpoints": [
+                {
+                    "id": "check",
+                    "title": "Check",
+                    "channel": "email",
+                    "starting": "purchase",
+                    "every": "1 month",
+                    "count": 6,
+                },
+            ],
+        }
+    )
+
+
+def test_the_nightly_window_copies_a_subject_until_a_touch_point_leaves_or_comes_in(
+    tmp_path: Path,
+) -> None:
+    # Checks on the 10th of July to December 2026; the window is a year from each day.
+    plan = monthly_plan()
+    people = [Subject(id="c", anchors={"purchase": date(2026, 7, 10)})]
+    path = tmp_path / "state.db"
+    night = date(2026, 1, 1)
+    _, reused = export_in(path, plan, people, STAMPS[0], start=night)
+    assert reused == 0
+    # 2026-07-10 is still ahead and the window's end (a year on) meets no new check.
+    for day, copied in [
+        (date(2026, 1, 2), 1),
+        (date(2026, 7, 10), 1),  # the first check is the window's first day
+        (date(2026, 7, 11), 0),  # ... and now it is behind
+        (date(2026, 7, 12), 1),
+        (date(2026, 11, 11), 0),  # the 10 August to 10 October checks are behind
+    ]:
+        data, reused = export_in(path, plan, people, STAMPS[1], start=day)
+        assert reused == copied, day
+        expected = [str(tp.due) for tp in schedule(plan, people[0], start=day)]
+        assert data.count(b"BEGIN:VEVENT") == len(expected)
+
+
+def test_a_window_that_reaches_a_new_touch_point_schedules_the_subject(tmp_path: Path) -> None:
+    plan = monthly_plan()
+    people = [Subject(id="c", anchors={"purchase": date(2026, 7, 10)})]
+    path = tmp_path / "state.db"
+    end = date(2026, 8, 1)  # takes in the 10 July check only
+    export_in(path, plan, people, STAMPS[0], start=date(2026, 1, 1), end=end)
+    assert export_in(path, plan, people, STAMPS[1], start=date(2026, 1, 2), end=end)[1] == 1
+    # Up to 10 August (exclusive) nothing comes in; on that day's end the check does.
+    assert (
+        export_in(path, plan, people, STAMPS[1], end=date(2026, 8, 10), start=date(2026, 2, 1))[1]
+        == 1
+    )
+    data, reused = export_in(
+        path, plan, people, STAMPS[1], end=date(2026, 8, 11), start=date(2026, 2, 1)
+    )
+    assert reused == 0
+    assert data.count(b"BEGIN:VEVENT") == 2
+    # A start before the stored one may take in earlier touch points: scheduled again.
+    assert (
+        export_in(path, plan, people, STAMPS[1], end=date(2026, 8, 11), start=date(2026, 1, 1))[1]
+        == 0
+    )
+
+
+def test_a_time_moved_past_midnight_by_a_gap_counts_on_its_planned_day(tmp_path: Path) -> None:
+    # Samoa skipped 30 December 2011: a 10:00 touch point planned that day is placed on
+    # the 31st, and a window that starts on the 31st leaves it out (its wall-clock day
+    # is the 30th). The state must not copy it into that window.
+    plan = Plan.model_validate(
+        {
+            "plan": "p",
+            "timezone": "Pacific/Apia",
+            "contact_time": "10:00",
+            "touchpoints": [{"id": "c", "title": "C", "channel": "call", "at": "purchase"}],
+        }
+    )
+    people = [Subject(id="s", anchors={"purchase": date(2011, 12, 30)})]
+    path = tmp_path / "state.db"
+    first, _ = export_in(path, plan, people, STAMPS[0], start=date(2011, 12, 1))
+    assert b"DTSTART;TZID=Pacific/Apia:20111231T100000" in first
+    data, reused = export_in(path, plan, people, STAMPS[1], start=date(2011, 12, 31))
+    assert reused == 0
+    assert b"BEGIN:VEVENT" not in data
+
+
+def test_a_version_1_state_gets_the_window_columns_and_keeps_its_revisions(
+    tmp_path: Path, plan: Plan
+) -> None:
+    path = tmp_path / "state.db"
+    people = purchases(1, 2)
+    export_once(path, plan, people)
+    with sqlite3.connect(path) as db:
+        for column in ("window_start", "window_end", "latest_start", "earliest_end", "latest_end"):
+            db.execute(f"ALTER TABLE subjects DROP COLUMN {column}")
+        db.execute("UPDATE touchpoints_state SET value = '1' WHERE key = 'version'")
+    with IcalState.open(path) as state:
+        before = dict(state.revisions())
+    assert export_in(path, plan, people, STAMPS[1])[1] == 0  # nothing says its windows
+    with IcalState.open(path) as state:
+        assert dict(state.revisions()) == before
+    assert export_in(path, plan, people, STAMPS[2])[1] == 2
+    with sqlite3.connect(path) as db:
+        assert db.execute(
+            "SELECT value FROM touchpoints_state WHERE key = 'version'"
+        ).fetchone() == ("2",)

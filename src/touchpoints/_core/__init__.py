@@ -17,6 +17,7 @@ module. Its submodules, each building on the ones listed before it:
 - ``conversions``: touch points and schedules to JSON-ready data and back.
 - ``compiled``: the compiled path, a plan as day-number arithmetic, kept with the plan.
 - ``engine``: schedule() and schedule_many(), the orchestrator.
+- ``validity``: how far a schedule holds when its window moves.
 - ``explain``: plans in plain words.
 """
 

@@ -21,10 +21,11 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
-from touchpoints._core import DEFAULT_LIMIT, TouchPoint, require, schedule
+from touchpoints._core import DEFAULT_LIMIT, Schedule, TouchPoint, require, schedule
+from touchpoints._core.validity import Validity, horizon_end, validity
 from touchpoints._errors import ExportError
 from touchpoints._ical.options import ExportOptions, resolve, utc
 from touchpoints._ical.revisions import Revision, revise
@@ -178,14 +179,62 @@ class IcalState:
                 "an export with an IcalState gives templates each subject's own "
                 "attributes; leave the options' attributes unset"
             )
+        window = _Window(plan, start, end, limit)
         if scheduler is None:
-
-            def scheduler(subject: Subject) -> Iterable[TouchPoint]:
-                return schedule(plan, subject, start=start, end=end, limit=limit)
-
-        run = _run_digest(plan, options, (start, end, limit), variant)
+            scheduler = window.schedule
+        run = _run_digest(plan, options, window.inputs(), variant)
         with self._file.guard():
-            return _Run(self._file, options, run).write(subjects, stream, scheduler)
+            return _Run(self._file, options, run, window).write(subjects, stream, scheduler)
+
+
+class _Window:
+    """An export's window: what of it is an input of every subject, and whether a
+    subject's stored components hold for it.
+
+    A window of dates moves: a subject's components stored for an earlier window are
+    copied when the schedule for this one has the same touch points
+    (:mod:`touchpoints._core.validity`), so that a window that starts on the day of
+    the export does not make every night a full export. A window with an instant for
+    a bound is an input as it is.
+    """
+
+    __slots__ = ("_made", "end", "limit", "moving", "plan", "start")
+
+    def __init__(self, plan: Plan, start: date | None, end: date | None, limit: int) -> None:
+        self.plan, self.start, self.end, self.limit = plan, start, end, limit
+        self.moving = not isinstance(start, datetime) and not isinstance(end, datetime)
+        self._made: Schedule | None = None
+
+    def inputs(self) -> tuple[object, ...]:
+        if self.moving:
+            return (self.start is None, self.end is None, self.limit)
+        return (self.start, self.end, self.limit)
+
+    def schedule(self, subject: Subject) -> Iterable[TouchPoint]:
+        """The default scheduler; its schedule is kept for :meth:`validity`."""
+        self._made = schedule(self.plan, subject, start=self.start, end=self.end, limit=self.limit)
+        return self._made.touch_points
+
+    def validity(self, subject: Subject) -> Validity | None:
+        """The windows the subject's touch points hold for (None: this window only)."""
+        if not self.moving:
+            return None
+        made, self._made = self._made, None
+        if made is None or made.subject_id != subject.id:
+            made = schedule(self.plan, subject, start=self.start, end=self.end, limit=self.limit)
+        return validity(self.plan, subject, made, limit=self.limit)
+
+    def holds(self, stored: Validity | None) -> bool:
+        """Whether stored components hold for this window."""
+        if not self.moving:
+            return True  # the window is in the inputs' fingerprint
+        if stored is None:
+            return False
+        end = self.end
+        if end is None:
+            start = self.start
+            end = stored.end if start is None else horizon_end(self.plan, start, stored.end)
+        return stored.holds(self.start, end)
 
 
 def _run_digest(
@@ -216,8 +265,11 @@ def _run_digest(
 class _Run:
     """One export through a state file."""
 
-    def __init__(self, file: StateFile, options: ExportOptions, run: bytes) -> None:
+    def __init__(
+        self, file: StateFile, options: ExportOptions, run: bytes, window: _Window
+    ) -> None:
         self.file = file
+        self.window = window
         self.current: dict[str, Mapping[str, object]] = {}
         resolved = resolve(options)
         self.options = dataclasses.replace(resolved, attributes=self.current.get)
@@ -230,7 +282,7 @@ class _Run:
     def write(
         self, subjects: Iterable[Subject], stream: BinaryWriter, scheduler: Scheduler
     ) -> IcalStateWrite:
-        writer, file = self.writer, self.file
+        writer, file, window = self.writer, self.file, self.window
         file.unfinished = True
         stream.write(writer.header().encode())
         count = scheduled = reused = size = 0
@@ -243,10 +295,10 @@ class _Run:
                 self.run + subject.model_dump_json().encode(), digest_size=16
             ).hexdigest()
             stored = None if file.empty else file.subject(key)
-            if stored is not None and stored[0] == inputs:
-                data = zlib.decompress(stored[1])
-                count += stored[2]
-                self.add_zones(stored[3])
+            if stored is not None and stored.inputs == inputs and window.holds(stored.validity):
+                data = zlib.decompress(stored.components)
+                count += stored.number
+                self.add_zones(stored.zones)
                 reused += 1
             else:
                 made = self.schedule(subject, inputs, scheduler)
@@ -318,7 +370,9 @@ class _Run:
             f"{zone} {first.isoformat()} {last.isoformat()}\n"
             for zone, first, last in zone_ranges(touch_points)
         )
-        stored: StoredSubject = (inputs, zlib.compress(data, 1), len(touch_points), zones)
+        stored = StoredSubject(
+            inputs, zlib.compress(data, 1), len(touch_points), zones, self.window.validity(subject)
+        )
         file.put_subject(key, stored, new.items())
         lines = self.writer.json_lines  # the rules met since the last subject
         if lines:

@@ -12,12 +12,15 @@ replaces it when the first export with it succeeds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Final
+from datetime import date
+from typing import Final, NamedTuple
 
+from touchpoints._core.validity import Validity
 from touchpoints._errors import ExportError, TouchpointsError
 from touchpoints._ical.revisions import Revision
 from touchpoints._ical.state import load_ical_state, revision_from_row, revision_row
@@ -25,7 +28,10 @@ from touchpoints._ical.state import load_ical_state, revision_from_row, revision
 __all__ = ["FORMAT", "SCHEMA", "StateFile", "StoredSubject"]
 
 FORMAT: Final = "touchpoints export state"
-VERSION: Final = "1"
+VERSION: Final = "2"
+# Version 1 had no window columns: such a file gets them, its subjects are scheduled
+# once again (nothing says which windows they hold for), and its revisions are kept.
+_ADDED_IN_2: Final = ("window_start", "window_end", "latest_start", "earliest_end", "latest_end")
 
 SCHEMA: Final = """\
 CREATE TABLE touchpoints_state (
@@ -37,7 +43,12 @@ CREATE TABLE subjects (
     inputs TEXT NOT NULL,
     components BLOB NOT NULL,
     count INTEGER NOT NULL,
-    zones TEXT NOT NULL
+    zones TEXT NOT NULL,
+    window_start TEXT,
+    window_end TEXT,
+    latest_start TEXT,
+    earliest_end TEXT,
+    latest_end TEXT
 );
 CREATE TABLE revisions (
     uid TEXT PRIMARY KEY,
@@ -65,8 +76,20 @@ _CACHE_KIB: Final = 64 * 1024  # SQLite's page cache: bounded, larger than its 2
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _HINT: Final = "give the file an earlier export wrote with --state, or a new file name"
 
-StoredSubject = tuple[str, bytes, int, str]
-"""A subject's row: its inputs fingerprint, compressed components, their number, zones."""
+
+class StoredSubject(NamedTuple):
+    """A subject's row."""
+
+    inputs: str
+    """The fingerprint of its inputs."""
+    components: bytes
+    """Its components as written, compressed."""
+    number: int
+    """Their number."""
+    zones: str
+    """One line ``TZID first-date last-date`` per zone they use."""
+    validity: Validity | None
+    """The windows they hold for, or None for a window of instants (the inputs name it)."""
 
 
 class StateFile:
@@ -173,7 +196,14 @@ class StateFile:
                 f"{self.path}: this SQLite file is not a state file of touchpoints (it has "
                 f"no touchpoints_state table naming the format); {_HINT}"
             )
-        if rows.get("version") != VERSION:
+        if rows.get("version") == "1":
+            for column in _ADDED_IN_2:
+                self.db.execute(f"ALTER TABLE subjects ADD COLUMN {column} TEXT")
+            self.db.execute("UPDATE subjects SET inputs = ''")
+            self.db.execute(
+                "UPDATE touchpoints_state SET value = ? WHERE key = 'version'", (VERSION,)
+            )
+        elif rows.get("version") != VERSION:
             raise ExportError(
                 f"{self.path}: the state file has version {rows.get('version')!r}, and this "
                 f"touchpoints reads version {VERSION}; export with the touchpoints that "
@@ -188,10 +218,19 @@ class StateFile:
 
     def subject(self, subject: str) -> StoredSubject | None:
         row = self.db.execute(
-            "SELECT inputs, components, count, zones FROM subjects WHERE subject = ?",
+            "SELECT inputs, components, count, zones, window_start, window_end, "
+            "latest_start, earliest_end, latest_end FROM subjects WHERE subject = ?",
             (subject,),
         ).fetchone()
-        return None if row is None else (str(row[0]), bytes(row[1]), int(row[2]), str(row[3]))
+        if row is None:
+            return None
+        inputs, components, count, zones, *window = row
+        validity = None
+        if window[1] is not None:
+            start, end, *bounds = (None if d is None else date.fromisoformat(d) for d in window)
+            assert end is not None
+            validity = Validity(start, end, *bounds)
+        return StoredSubject(str(inputs), bytes(components), int(count), str(zones), validity)
 
     def revisions_of(self, subject: str, uids: Iterable[str]) -> dict[str, Revision]:
         """The revisions kept for a subject, and those of ``uids`` kept without one."""
@@ -246,7 +285,15 @@ class StateFile:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((uid, subject, *revision_row(r)) for uid, r in revisions),
         )
-        db.execute("INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?, ?)", (subject, *stored))
+        validity = stored.validity
+        days: tuple[date | None, ...] = (None,) * 5
+        if validity is not None:
+            days = dataclasses.astuple(validity)
+        window = tuple(None if day is None else day.isoformat() for day in days)
+        db.execute(
+            "INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (subject, *stored[:4], *window),
+        )
 
     def put_rule_lines(self, lines: Iterable[tuple[str, str]]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO rule_lines VALUES (?, ?)", lines)

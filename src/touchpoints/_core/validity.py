@@ -1,0 +1,149 @@
+"""How far a subject's schedule holds when its window moves.
+
+A schedule for the window ``[start, end)`` is also the schedule for a later window
+``[start', end')`` when no touch point leaves it and none comes in: ``start'`` no
+later than the first touch point's day, ``end'`` after the last one's and no later
+than the day of the next touch point past ``end``. The window filters touch points
+and nothing else (fatigue is resolved from the first touch point on, whatever the
+window), so such a window gives the same touch points, in every field. This is what
+lets a nightly re-export, whose window starts on the day it runs, copy the subjects
+whose schedule did not change.
+
+Timed touch points are compared with the window by their wall-clock day, which a
+time in a daylight-saving gap may have moved to the next day; their bounds here are
+taken one day early, which can only make a schedule look changed when it is not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from touchpoints._core.engine import schedule
+from touchpoints._core.outputs import Schedule
+from touchpoints._errors import ScheduleError
+from touchpoints._model import Plan, Subject
+
+__all__ = ["AHEAD", "Validity", "horizon_end", "validity"]
+
+AHEAD: Final = timedelta(days=366)
+"""How far past a window's end the next touch point is looked for."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Validity:
+    """The windows a schedule made for ``[start, end)`` is also the schedule for.
+
+    Attributes:
+        start: the window's first day, or None when it had none.
+        end: its end (exclusive), as the schedule gives it.
+        latest_start: the latest first day that keeps every touch point, or None
+            (no touch points).
+        earliest_end: the earliest end that keeps every touch point, or None.
+        latest_end: the latest end that lets no other touch point in, or None when
+            none ever can (the window runs to the end of the calendar).
+
+    >>> v = Validity(date(2026, 1, 1), date(2027, 1, 1), date(2026, 3, 1),
+    ...              date(2026, 9, 2), date(2027, 2, 1))
+    >>> v.holds(date(2026, 2, 1), date(2027, 1, 31))
+    True
+    >>> v.holds(date(2026, 3, 2), date(2027, 1, 31))  # the first touch point is left out
+    False
+    >>> v.holds(date(2026, 2, 1), date(2027, 2, 2))  # the next one comes in
+    False
+    """
+
+    start: date | None
+    end: date
+    latest_start: date | None
+    earliest_end: date | None
+    latest_end: date | None
+
+    def holds(self, start: date | None, end: date) -> bool:
+        """Whether the window ``[start, end)`` gives the same touch points."""
+        if start is not None and (
+            self.start is None
+            or start < self.start
+            or (self.latest_start is not None and start > self.latest_start)
+        ):
+            return False
+        if start is None and self.start is not None:
+            return False
+        if self.earliest_end is not None and end < self.earliest_end:
+            return False
+        return self.latest_end is None or end <= self.latest_end
+
+
+def horizon_end(plan: Plan, start: date, earlier_end: date) -> date:
+    """The default end of a window starting ``start``, from ``earlier_end``, the default
+    end of the same subject's window that started on an earlier (or the same) day.
+
+    The default end is the plan's horizon after the start, but never before the day
+    after the subject's last term ends; that day is independent of the start, and no
+    later than ``earlier_end``, so the later of the two is the end.
+
+    >>> plan = Plan.model_validate({"plan": "p", "horizon": "1 year", "touchpoints": [
+    ...     {"id": "c", "title": "C", "channel": "call", "at": "purchase"}]})
+    >>> horizon_end(plan, date(2026, 3, 1), date(2027, 2, 1))
+    datetime.date(2027, 3, 1)
+    >>> horizon_end(plan, date(2026, 3, 1), date(2029, 1, 1))  # a term ends later
+    datetime.date(2029, 1, 1)
+    """
+    try:
+        last = start + plan.horizon.as_relativedelta()
+    except (OverflowError, ValueError):
+        last = date.max
+    return max(last, earlier_end)
+
+
+def validity(plan: Plan, subject: Subject, made: Schedule, *, limit: int) -> Validity:
+    """How far ``made``, the subject's schedule for a window of dates, holds.
+
+    One more call schedules the subject from the window's end for :data:`AHEAD` to
+    find the next touch point; when that call fails (too many touch points, a date
+    past the calendar), the window's end may not move.
+
+    >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+    ...     {"id": "c", "title": "C", "channel": "call", "every": "1 month",
+    ...      "starting": "purchase"}]})
+    >>> subject = Subject(id="s", anchors={"purchase": date(2026, 1, 10)})
+    >>> made = schedule(plan, subject, start=date(2026, 1, 1), end=date(2026, 4, 1))
+    >>> validity(plan, subject, made, limit=100)
+    Validity(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 4, 1), \
+latest_start=datetime.date(2026, 1, 10), earliest_end=datetime.date(2026, 3, 11), \
+latest_end=datetime.date(2026, 4, 10))
+    """
+    start, end = made.start, made.end
+    if isinstance(start, datetime) or isinstance(end, datetime) or end is None:
+        raise ScheduleError("a schedule's validity is known for windows of dates only")
+    timed = not plan.is_all_day
+    days = [_day(tp.due) for tp in made.touch_points]
+    latest_start = _earliest_wall_day(min(days), timed) if days else None
+    earliest_end = None
+    if days:
+        last = max(days)
+        earliest_end = last + timedelta(days=1) if last < date.max else date.max
+    latest_end: date | None = None
+    if end < date.max:
+        ahead = end + AHEAD if end <= date.max - AHEAD else date.max
+        try:
+            later = schedule(plan, subject, start=end, end=ahead, limit=limit)
+        except ScheduleError:
+            latest_end = end
+        else:
+            first = min((_day(tp.due) for tp in later), default=None)
+            latest_end = ahead if first is None else _earliest_wall_day(first, timed)
+    return Validity(start, end, latest_start, earliest_end, latest_end)
+
+
+def _day(due: date) -> date:
+    """The day a touch point is placed on, in the subject's zone."""
+    return due.date() if isinstance(due, datetime) else due
+
+
+def _earliest_wall_day(day: date, timed: bool) -> date:
+    """The earliest day a touch point placed on ``day`` may have been planned for: the
+    same, or for a timed one the day before (a time in a gap moves forward, at most
+    past midnight)."""
+    return day - timedelta(days=1) if timed and day > date.min else day
