@@ -29,6 +29,8 @@ from touchpoints import (
     schedule,
     write_ical,
 )
+from touchpoints._core import DEFAULT_LIMIT
+from touchpoints._core.validity import window_end
 from touchpoints._ical import STATE_SCHEMA, store
 from touchpoints.testing import plans, subjects
 
@@ -309,13 +311,16 @@ def export_in(
     return out.getvalue(), written.reused
 
 
+FEATURES = ("calendar", "fatigue", "term", "stop", "channels", "conditions")
+
+
 @st.composite
 def moving_runs(
     draw: st.DrawFn,
 ) -> tuple[Plan, list[Subject], list[tuple[date | None, date | None]], dict[str, Any]]:
     """A plan, its subjects, and the windows of four exports: each start a few days
     after the last (now and then before it), the end the horizon or a day drawn."""
-    plan = draw(plans(max_rules=3))
+    plan = draw(plans(max_rules=3, features=FEATURES))
     people = draw(st.lists(subjects(plan), min_size=1, max_size=4, unique_by=lambda s: s.id))
     days = [d for person in people for d in person.anchors.values() if isinstance(d, date)] or [
         date(2026, 1, 1)
@@ -474,3 +479,16 @@ def test_a_version_1_state_gets_the_window_columns_and_keeps_its_revisions(
         assert db.execute(
             "SELECT value FROM touchpoints_state WHERE key = 'version'"
         ).fetchone() == ("2",)
+
+
+@FEW
+@given(st.data())
+def test_the_default_window_end_is_the_one_schedule_gives(data: st.DataObject) -> None:
+    plan = data.draw(plans(max_rules=2, features=FEATURES))
+    person = data.draw(subjects(plan))
+    start = data.draw(st.none() | st.dates(date(1990, 1, 1), date(2040, 1, 1)))
+    try:
+        made = schedule(plan, person, start=start)
+    except ScheduleError:
+        assume(False)
+    assert window_end(plan, person, start, DEFAULT_LIMIT) == made.end

@@ -17,15 +17,16 @@ taken one day early, which can only make a schedule look changed when it is not.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
 from touchpoints._core.engine import schedule
-from touchpoints._core.outputs import Schedule
+from touchpoints._core.outputs import TouchPoint
 from touchpoints._errors import ScheduleError
 from touchpoints._model import Plan, Subject
 
-__all__ = ["AHEAD", "Validity", "horizon_end", "validity"]
+__all__ = ["AHEAD", "Validity", "horizon_end", "validity", "window_end"]
 
 AHEAD: Final = timedelta(days=366)
 """How far past a window's end the next touch point is looked for."""
@@ -97,8 +98,17 @@ def horizon_end(plan: Plan, start: date, earlier_end: date) -> date:
     return max(last, earlier_end)
 
 
-def validity(plan: Plan, subject: Subject, made: Schedule, *, limit: int) -> Validity:
-    """How far ``made``, the subject's schedule for a window of dates, holds.
+def validity(
+    plan: Plan,
+    subject: Subject,
+    touch_points: Sequence[TouchPoint],
+    *,
+    start: date | None,
+    end: date | None,
+    limit: int,
+) -> Validity:
+    """How far ``touch_points``, the subject's touch points for the window from
+    ``start`` to ``end`` (None: the plan's horizon), hold.
 
     One more call schedules the subject from the window's end for :data:`AHEAD` to
     find the next touch point; when that call fails (too many touch points, a date
@@ -108,17 +118,19 @@ def validity(plan: Plan, subject: Subject, made: Schedule, *, limit: int) -> Val
     ...     {"id": "c", "title": "C", "channel": "call", "every": "1 month",
     ...      "starting": "purchase"}]})
     >>> subject = Subject(id="s", anchors={"purchase": date(2026, 1, 10)})
-    >>> made = schedule(plan, subject, start=date(2026, 1, 1), end=date(2026, 4, 1))
-    >>> validity(plan, subject, made, limit=100)
+    >>> window = {"start": date(2026, 1, 1), "end": date(2026, 4, 1)}
+    >>> made = schedule(plan, subject, **window)
+    >>> validity(plan, subject, made.touch_points, limit=100, **window)
     Validity(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 4, 1), \
 latest_start=datetime.date(2026, 1, 10), earliest_end=datetime.date(2026, 3, 11), \
 latest_end=datetime.date(2026, 4, 10))
     """
-    start, end = made.start, made.end
-    if isinstance(start, datetime) or isinstance(end, datetime) or end is None:
+    if isinstance(start, datetime) or isinstance(end, datetime):
         raise ScheduleError("a schedule's validity is known for windows of dates only")
+    if end is None:
+        end = window_end(plan, subject, start, limit)
     timed = not plan.is_all_day
-    days = [_day(tp.due) for tp in made.touch_points]
+    days = [_day(tp.due) for tp in touch_points]
     latest_start = _earliest_wall_day(min(days), timed) if days else None
     earliest_end = None
     if days:
@@ -135,6 +147,23 @@ latest_end=datetime.date(2026, 4, 10))
             first = min((_day(tp.due) for tp in later), default=None)
             latest_end = ahead if first is None else _earliest_wall_day(first, timed)
     return Validity(start, end, latest_start, earliest_end, latest_end)
+
+
+def window_end(plan: Plan, subject: Subject, start: date | None, limit: int) -> date:
+    """The end of the subject's default window from ``start``: the end
+    :func:`schedule` gives it when none is given.
+
+    >>> plan = Plan.model_validate({"plan": "p", "horizon": "2 years", "touchpoints": [
+    ...     {"id": "c", "title": "C", "channel": "call", "at": "purchase"}]})
+    >>> subject = Subject(id="s", anchors={"purchase": date(2026, 1, 10)})
+    >>> window_end(plan, subject, date(2026, 2, 28), 100)
+    datetime.date(2028, 2, 28)
+    """
+    if plan.term is None and start is not None:
+        return horizon_end(plan, start, date.min)  # no term can end after the horizon
+    made = schedule(plan, subject, start=start, limit=limit)
+    assert isinstance(made.end, date)
+    return made.end
 
 
 def _day(due: date) -> date:

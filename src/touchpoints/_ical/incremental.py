@@ -20,11 +20,11 @@ import importlib.metadata
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Final
 
-from touchpoints._core import DEFAULT_LIMIT, Schedule, TouchPoint, require, schedule
+from touchpoints._core import DEFAULT_LIMIT, TouchPoint, require, schedule
 from touchpoints._core.validity import Validity, horizon_end, validity
 from touchpoints._errors import ExportError
 from touchpoints._ical.options import ExportOptions, resolve, utc
@@ -198,12 +198,11 @@ class _Window:
     a bound is an input as it is.
     """
 
-    __slots__ = ("_made", "end", "limit", "moving", "plan", "start")
+    __slots__ = ("end", "limit", "moving", "plan", "start")
 
     def __init__(self, plan: Plan, start: date | None, end: date | None, limit: int) -> None:
         self.plan, self.start, self.end, self.limit = plan, start, end, limit
         self.moving = not isinstance(start, datetime) and not isinstance(end, datetime)
-        self._made: Schedule | None = None
 
     def inputs(self) -> tuple[object, ...]:
         if self.moving:
@@ -211,18 +210,16 @@ class _Window:
         return (self.start, self.end, self.limit)
 
     def schedule(self, subject: Subject) -> Iterable[TouchPoint]:
-        """The default scheduler; its schedule is kept for :meth:`validity`."""
-        self._made = schedule(self.plan, subject, start=self.start, end=self.end, limit=self.limit)
-        return self._made.touch_points
+        """The default scheduler."""
+        return schedule(self.plan, subject, start=self.start, end=self.end, limit=self.limit)
 
-    def validity(self, subject: Subject) -> Validity | None:
+    def validity(self, subject: Subject, touch_points: Sequence[TouchPoint]) -> Validity | None:
         """The windows the subject's touch points hold for (None: this window only)."""
         if not self.moving:
             return None
-        made, self._made = self._made, None
-        if made is None or made.subject_id != subject.id:
-            made = schedule(self.plan, subject, start=self.start, end=self.end, limit=self.limit)
-        return validity(self.plan, subject, made, limit=self.limit)
+        return validity(
+            self.plan, subject, touch_points, start=self.start, end=self.end, limit=self.limit
+        )
 
     def holds(self, stored: Validity | None) -> bool:
         """Whether stored components hold for this window."""
@@ -370,9 +367,8 @@ class _Run:
             f"{zone} {first.isoformat()} {last.isoformat()}\n"
             for zone, first, last in zone_ranges(touch_points)
         )
-        stored = StoredSubject(
-            inputs, zlib.compress(data, 1), len(touch_points), zones, self.window.validity(subject)
-        )
+        holds = self.window.validity(subject, touch_points)
+        stored = StoredSubject(inputs, zlib.compress(data, 1), len(touch_points), zones, holds)
         file.put_subject(key, stored, new.items())
         lines = self.writer.json_lines  # the rules met since the last subject
         if lines:
