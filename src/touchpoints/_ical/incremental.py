@@ -5,9 +5,10 @@
 with the same state held in memory, but reads the state one subject at a time and
 schedules only the subjects whose inputs changed since the last run. A subject's inputs
 are everything its components are made from: the plan (all of it), the subject (its
-anchors, attributes, history, time zone), the window, the export options that shape a
-component and the version of touchpoints; a fingerprint of them is kept with the
-subject's components as written. The components name their rule by digest, and the
+anchors, attributes, history, time zone), the export options that shape a component
+and the version of touchpoints; a fingerprint of them is kept with the subject's
+components as written, beside the windows they hold for
+(:mod:`touchpoints._core.validity`). The components name their rule by digest, and the
 first one of each rule in the feed gets the rule's JSON when it is copied out, so a
 copied subject's bytes are the bytes the subject would be written with.
 """
@@ -149,7 +150,11 @@ class IcalState:
 
         The bytes are those of :func:`write_ical` given every subject's touch points
         and this state, in memory: a subject whose inputs did not change is copied
-        from the state, the others are scheduled and their components revised. Touch
+        from the state, the others are scheduled and their components revised. A
+        window of dates may move between runs: a subject is copied while the new
+        window takes in the same touch points (none left behind, none come in), so a
+        window that starts on the day of each run schedules only the subjects one of
+        whose touch points crossed its bounds. Touch
         points kept in the state whose subject is not given (or not scheduled) this
         time are dropped, or written as cancelled with ``removed="cancel"``.
 
@@ -162,8 +167,10 @@ class IcalState:
             start, end, limit: the window, as :func:`schedule` takes it.
             scheduler: how a subject's touch points are made, by default
                 ``schedule(plan, subject, start=start, end=end, limit=limit)``; it may
-                return None for a subject it leaves out. One that depends on more than
-                the plan, the subject and the window names that in ``variant``.
+                return None for a subject it leaves out. Its touch points must be
+                those of :func:`schedule` in the window (or some of them), changed in
+                anything but their dates. One that depends on more than the plan, the
+                subject and the window names that in ``variant``.
             variant: text that changes when the scheduler's output would, for the
                 inputs' fingerprint.
 
