@@ -352,6 +352,7 @@ def _gather(keys: KeyRows | KeyCache, starts: Int64s, counts: Int64s) -> Rows:
         due=keys.due[source],
         local_day=keys.local_day[source],
         zone=keys.zone[source],
+        planned=None if keys.planned is None else keys.planned[source],
     )
 
 

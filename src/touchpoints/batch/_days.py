@@ -21,13 +21,16 @@ import numpy.typing as npt
 from touchpoints import BusinessCalendar
 from touchpoints._model import WEEKDAYS, merge_calendars
 
-__all__ = ["Closed", "add_months", "resolve"]
+__all__ = ["NO_ROLL", "Closed", "add_months", "resolve"]
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 MAX_ROLL_DAYS: Final = 31
 """How far a roll looks each way for an open day (as the engine does)."""
+
+NO_ROLL: Final = int(np.iinfo(np.int32).min)
+"""The planned day recorded for a touch point that no roll adjusted."""
 
 
 def add_months(days: Int64s, months: Int64s) -> Int64s:
