@@ -287,3 +287,45 @@ def test_kept_on_a_closed_day_is_noted_without_a_move(monkeypatch) -> None:
     text = out.getvalue().decode().replace("\r\n ", "")
     assert "DTSTART;TZID=America/New_York:20260703T100000" in text
     assert "kept on a closed day (holiday: Independence Day (observed))" in text
+
+
+def test_rolls_the_arrays_leave_to_the_engine_keep_their_notes(monkeypatch) -> None:
+    """A closure of 40 days: a roll across it goes further than the arrays look (31
+    days), so that subject's rows come from the engine, and its events are still
+    joined from columns, with the day each roll started from."""
+    closure = [date(2026, 7, 1) + timedelta(days=n) for n in range(40)]  # to Sun Aug 9
+    plan = Plan.model_validate(
+        {
+            "plan": "rolls",
+            "timezone": "Europe/Berlin",
+            "contact_time": "09:00",
+            "calendar": {"closed": [d.isoformat() for d in closure]},
+            "touchpoints": [
+                {
+                    "id": "call",
+                    "title": "Call",
+                    "channel": "call",
+                    "starting": "purchase",
+                    "every": "1 week",
+                    "count": 4,
+                }
+            ],
+        }
+    )
+    people = [
+        Subject(id="late", anchors={"purchase": date(2026, 7, 2)}),  # every call rolls
+        Subject(id="early", anchors={"purchase": date(2026, 6, 10)}),  # July 1 rolls
+    ]
+    options = ExportOptions(stamp=STAMP)
+    expected = _reference(plan, people, options)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the feed wrote touch points")
+
+    monkeypatch.setattr(touchpoints.batch._feed, "schedule_many", refuse)
+    batched = _batched(plan, people, options, 2)
+    assert batched == expected
+    text = batched.decode().replace("\r\n ", "")
+    # Thursday July 2 is closed to Sunday August 9: on to Monday August 10.
+    assert 'X-TOUCHPOINTS-ADJUSTMENTS:[["2026-07-02"\\,"2026-08-10"\\,"closed"]]' in text
+    assert text.count("X-TOUCHPOINTS-ADJUSTMENTS:") == 4 + 1
