@@ -145,7 +145,8 @@ def test_month_ends_and_leap_days_clamp_without_drift():
 
 
 @pytest.mark.parametrize(
-    "roll", ["following", "preceding", "modified_following", "nearest", "keep"]
+    "roll",
+    ["following", "preceding", "modified_following", "modified_preceding", "nearest", "keep"],
 )
 def test_every_roll_on_every_day_of_two_years(roll, reference, to_table, rows_of):
     plan = Plan.model_validate(
@@ -171,6 +172,21 @@ def test_every_roll_on_every_day_of_two_years(roll, reference, to_table, rows_of
     ]
     table = schedule_table(plan, to_table(plan, people))
     assert rows_of(table) == reference(plan, people)
+
+
+def test_modified_preceding_stays_in_the_month():
+    """Saturday 2026-08-01 would go back to Friday July 31, in another month, so it
+    goes on to Monday August 3; Sunday 2026-07-26 goes back to Friday July 24."""
+    plan = Plan.model_validate(
+        {
+            "plan": "p",
+            "calendar": {"roll": "modified_preceding"},
+            "touchpoints": [{"id": "call", "title": "Call", "channel": "call", "at": "purchase"}],
+        }
+    )
+    subjects = pa.table({"id": ["c1", "c2"], "purchase": [date(2026, 8, 1), date(2026, 7, 26)]})
+    rows = schedule_table(plan, subjects).to_pylist()
+    assert [r["due"] for r in rows] == [date(2026, 8, 3), date(2026, 7, 24)]
 
 
 def test_easter_monday_rolls_to_tuesday():

@@ -4,7 +4,7 @@ applications, and how they reject bad arguments."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from touchpoints import Duration, Plan, Rule, Subject, schedule
+from touchpoints._model import Roll
 from touchpoints.testing import (
     anchor_dates,
+    business_calendars,
     durations,
     plans,
     rules,
@@ -251,6 +253,13 @@ class TestWindows:
             windows(min_value=date(2030, 1, 1), max_value=date(2020, 1, 1))
         with pytest.raises(InvalidArgument, match="must be a date"):
             windows(min_value=datetime(2020, 1, 1))
+
+
+class TestBusinessCalendars:
+    @pytest.mark.parametrize("roll", get_args(Roll))
+    def test_every_roll_convention_comes_out(self, roll: str) -> None:
+        found = find(business_calendars(), lambda c: c.roll == roll, settings=QUICK)
+        assert found.roll == roll
 
 
 class TestSurface:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from touchpoints._model import Adjustment, Rule, kind_from_words
 __all__ = [
     "DEFAULT_DURATION",
     "UTC_KEYS",
+    "adjustments_value",
     "all_day_length",
     "category_list",
     "description_text",
@@ -96,12 +98,23 @@ def extra_properties(tp: TouchPoint) -> list[tuple[str, str]]:
     """The X- properties for what only some touch points have, in property order."""
     extras: list[tuple[str, str]] = []
     if tp.adjustments:
-        rows = [_adjustment_row(a) for a in tp.adjustments]
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-        extras.append(("X-TOUCHPOINTS-ADJUSTMENTS", text))
+        extras.append(("X-TOUCHPOINTS-ADJUSTMENTS", adjustments_value(tp.adjustments)))
     if tp.done_on is not None:
         extras.append(("X-TOUCHPOINTS-DONE", tp.done_on.isoformat()))
     return extras
+
+
+def adjustments_value(adjustments: Sequence[Adjustment]) -> str:
+    """The ``X-TOUCHPOINTS-ADJUSTMENTS`` value: one ``[before, after, reason]`` row
+    per adjustment, as compact JSON.
+
+    >>> from datetime import date
+    >>> adjustments_value([Adjustment(date(2026, 5, 2), date(2026, 5, 4), "weekend",
+    ...                               kind="rolled")])
+    '[["2026-05-02","2026-05-04","weekend"]]'
+    """
+    rows = [_adjustment_row(a) for a in adjustments]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def _adjustment_row(adjustment: Adjustment) -> list[str]:

@@ -2,10 +2,10 @@
 
 The columnar batch path keeps touch points as columns. :class:`RowFeed` gives it each
 rule's component text around the parts that vary (the start, the id, the occurrence,
-the rule's names, the zone note), so that it can join components from columns without
-a :class:`TouchPoint` per row, and writes touch points for what the columns do not
-carry, in any mix and order. The bytes equal :func:`touchpoints.write_ical` of the
-same touch points in the same order.
+the rule's names, the zone note), and that text with a touch point's adjustments in
+it, so that it can join components from columns without a :class:`TouchPoint` per row,
+and writes touch points for what the columns do not carry, in any mix and order. The
+bytes equal :func:`touchpoints.write_ical` of the same touch points in the same order.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from datetime import date
 from typing import Final, NamedTuple
 
 from touchpoints._core import TouchPoint, require
+from touchpoints._ical.fields import adjustments_value
 from touchpoints._ical.options import ExportOptions, resolve
 from touchpoints._ical.revisions import IcalWrite
-from touchpoints._ical.writer import BinaryWriter, Writer
-from touchpoints._model import Rule
+from touchpoints._ical.writer import BinaryWriter, Writer, property_lines
+from touchpoints._model import Adjustment, Rule
 
 __all__ = ["RowFeed", "RulePieces"]
 
@@ -111,6 +112,30 @@ class RowFeed:
                 )
             )
         return found
+
+    def after_uid(
+        self, rule: Rule, plan_id: str, timed: bool, adjustments: Sequence[Adjustment]
+    ) -> str:
+        """The rule's :attr:`RulePieces.after_uid` for a component whose touch point
+        has ``adjustments`` (its ``X-TOUCHPOINTS-ADJUSTMENTS`` line goes before the
+        occurrence); the plain ``after_uid`` for none.
+
+        >>> import io
+        >>> from datetime import UTC, date, datetime
+        >>> from touchpoints import Plan
+        >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [
+        ...     {"id": "call", "title": "Call", "channel": "call", "at": "purchase"}]})
+        >>> feed = RowFeed(io.BytesIO(), ExportOptions(stamp=datetime(2026, 1, 1, tzinfo=UTC)))
+        >>> moved = Adjustment(date(2026, 5, 2), date(2026, 5, 4), "weekend", kind="rolled")
+        >>> text = feed.after_uid(plan.rules[0], "p", False, [moved])
+        >>> print(text.split("\\r\\n")[-2])
+        X-TOUCHPOINTS-ADJUSTMENTS:[["2026-05-02"\\,"2026-05-04"\\,"weekend"]]
+        """
+        parts = self.writer.rule_parts(rule, plan_id)
+        extras = ""
+        if adjustments:
+            extras = property_lines([("X-TOUCHPOINTS-ADJUSTMENTS", adjustments_value(adjustments))])
+        return self.writer.row_pieces(parts, timed, extras)[2]
 
     def when(self, rule: Rule, plan_id: str, due: date) -> tuple[str, str]:
         """A component's start (and all-day end) text and zone note for ``due``; the

@@ -44,6 +44,7 @@ __all__ = [
     "Chunks",
     "Writer",
     "ZoneRange",
+    "property_lines",
     "revised_state",
     "write_feed",
     "zone_ranges",
@@ -247,10 +248,7 @@ class Writer:
             summary = fold(f"SUMMARY:{escape_value(summary_text(tp, self.options))}")
         occurrence = f"X-TOUCHPOINTS-OCCURRENCE:{tp.occurrence}\r\n"
         if tp.adjustments or tp.done_on is not None:
-            occurrence = (
-                "".join(fold(f"{name}:{escape_value(text)}") for name, text in extra_properties(tp))
-                + occurrence
-            )
+            occurrence = property_lines(extra_properties(tp)) + occurrence
         term = "" if tp.term == 1 else f"X-TOUCHPOINTS-TERM:{tp.term}\r\n"
         if self.references or parts.digest in self.carried:
             plan_rule = parts.plan_rule_ref
@@ -283,25 +281,29 @@ class Writer:
             f"{occurrence}{plan_rule}{term}{note}{parts.alarm}END:VTODO\r\n"
         )
 
-    def row_pieces(self, parts: _RuleParts, timed: bool) -> tuple[str, str, str, str]:
+    def row_pieces(
+        self, parts: _RuleParts, timed: bool, extras: str = ""
+    ) -> tuple[str, str, str, str]:
         """The text of a rule's components around their varying parts, for touch points
-        of the first term with no adjustments, completion, revision or templates: a
-        component is ``head + when + middle + uid + after_uid + occurrence + "\\r\\n" +
-        names + note + tail`` (``when`` and ``note`` from :meth:`when`, ``names`` the
-        rule's ``plan_rule`` lines on its first component, ``plan_rule_ref`` after)."""
+        of the first term with no completion, revision or templates: a component is
+        ``head + when + middle + uid + after_uid + occurrence + "\\r\\n" + names + note +
+        tail`` (``when`` and ``note`` from :meth:`when`, ``names`` the rule's
+        ``plan_rule`` lines on its first component, ``plan_rule_ref`` after).
+        ``extras`` are the touch point's X- property lines before its occurrence
+        (:func:`property_lines` of its adjustments), in ``after_uid``."""
         if self.event:
             span = parts.duration if timed else ""
             return (
                 f"BEGIN:VEVENT\r\n{parts.summary}DTSTART",
                 f"{span}{self.stamp_line}UID:",
-                f"\r\n{parts.categories}{parts.description}{parts.priority}"
+                f"\r\n{parts.categories}{parts.description}{parts.priority}{extras}"
                 "X-TOUCHPOINTS-OCCURRENCE:",
                 f"{parts.alarm}END:VEVENT\r\n",
             )
         return (
             f"BEGIN:VTODO\r\n{parts.categories}{parts.description}{self.stamp_line}DUE",
             f"{parts.priority}{parts.summary}UID:",
-            "\r\nX-TOUCHPOINTS-OCCURRENCE:",
+            f"\r\n{extras}X-TOUCHPOINTS-OCCURRENCE:",
             f"{parts.alarm}END:VTODO\r\n",
         )
 
@@ -410,6 +412,15 @@ def write_feed(
     buffer.append("END:VCALENDAR\r\n")
     stream.write("".join(buffer).encode())
     return count, new_state
+
+
+def property_lines(properties: Iterable[tuple[str, str]]) -> str:
+    """Content lines of (name, value) properties, escaped and folded.
+
+    >>> property_lines([("X-TOUCHPOINTS-DONE", "2026-05-04")])
+    'X-TOUCHPOINTS-DONE:2026-05-04\\r\\n'
+    """
+    return "".join(fold(f"{name}:{escape_value(text)}") for name, text in properties)
 
 
 class Chunks:

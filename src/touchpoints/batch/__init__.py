@@ -223,11 +223,12 @@ def write_ical_batches(
     :func:`touchpoints.schedule_many` for the same subjects and options.
 
     Each event is formatted from the batch path's columns, without a touch point
-    object, and memory does not grow with the number of subjects. What the columns do
-    not carry runs through touch points inside the same call, with the same bytes: a
-    plan with fatigue rules, terms, conditions, rrules or rolls off closed days (whose
-    notes the feed keeps), and each subject with a due time a gap in its zone may
-    have pushed onto the next day (a note too).
+    object, and memory does not grow with the number of subjects; so is each roll off
+    a closed day that the event notes (worded once per rule and day). What the
+    columns do not carry runs through touch points inside the same call, with the
+    same bytes: a plan with fatigue rules, terms, conditions or rrules, and each
+    subject with a due time a gap in its zone may have pushed onto the next day
+    (which the feed notes).
 
     Templates (``description_template``, ``summary_template``) are rendered from the
     touch point's fields and ``options.attributes``, as :func:`touchpoints.write_ical`
@@ -352,6 +353,7 @@ def _gather(keys: KeyRows | KeyCache, starts: Int64s, counts: Int64s) -> Rows:
         due=keys.due[source],
         local_day=keys.local_day[source],
         zone=keys.zone[source],
+        planned=None if keys.planned is None else keys.planned[source],
     )
 
 

@@ -57,6 +57,7 @@ class KeyCache:
         self.due = np.zeros(0, dtype=np.int64)
         self.local_day = np.zeros(0, dtype=np.int32)
         self.zone = np.zeros(0, dtype=np.int32)
+        self.planned: Int32s | None = None  # set by the first rows that carry it
 
     def zone_codes(self, batch_zones: Sequence[str]) -> Int64s:
         """This call's codes for a batch's zones, by the batch's codes."""
@@ -101,6 +102,9 @@ class KeyCache:
         self.local_day = np.concatenate([self.local_day, rows.local_day])
         zone = np.append(zone_map, -1)[rows.zone]  # code -1 (no zone) picks the -1
         self.zone = np.concatenate([self.zone, zone.astype(np.int32)])
+        if rows.planned is not None:
+            known = self.planned if self.planned is not None else np.zeros(0, dtype=np.int32)
+            self.planned = np.concatenate([known, rows.planned])
         all_keys = np.concatenate([self.keys, keys])
         order = np.argsort(all_keys, kind="stable")
         self.keys = all_keys[order]

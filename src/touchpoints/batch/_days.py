@@ -21,13 +21,16 @@ import numpy.typing as npt
 from touchpoints import BusinessCalendar
 from touchpoints._model import WEEKDAYS, merge_calendars
 
-__all__ = ["Closed", "add_months", "resolve"]
+__all__ = ["NO_ROLL", "Closed", "add_months", "resolve"]
 
 Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 MAX_ROLL_DAYS: Final = 31
 """How far a roll looks each way for an open day (as the engine does)."""
+
+NO_ROLL: Final = int(np.iinfo(np.int32).min)
+"""The planned day recorded for a touch point that no roll adjusted."""
 
 
 def add_months(days: Int64s, months: Int64s) -> Int64s:
@@ -138,5 +141,12 @@ def roll(days: Int64s, closed: Closed, calendar: np.busdaycalendar) -> tuple[Int
         # The engine seeks forward first, so a failed forward search is an error
         # even where the result would have been the day before.
         return np.where(same, after, before), far_after | (~same & far_before)
+    if closed.roll == "modified_preceding":
+        before_month = before.astype("datetime64[D]").astype("datetime64[M]")
+        same = before_month == as_days.astype("datetime64[M]")
+        # The engine takes the day before unless it is in the previous month (or
+        # there is none) and a day after exists.
+        forward = far_before | (~same & ~far_after)
+        return np.where(forward, after, before), far_before & far_after
     nearest = np.where(after - days <= days - before, after, before)
     return nearest, far_after | far_before

@@ -1,13 +1,14 @@
 """Touch point rows to an iCalendar feed, without a Python object per touch point.
 
 Each rule's component text around the parts that vary is formatted once
-(``touchpoints._ical.RowFeed``), each distinct start once, and Arrow joins the
-components from the columns, a chunk of rows at a time. What the columns do not carry
-is written from the engine's touch points, in its place, so the feed has the bytes
-``write_ical`` gives: plans the columns do not describe fully (rolls off closed days,
-whose reasons the feed notes, fatigue, terms), and each subject with a due time that a
-gap in its zone may have pushed onto the next day (Pacific/Apia skipped 2011-12-30),
-which the feed notes too.
+(``touchpoints._ical.RowFeed``), each distinct start once, each distinct roll off a
+closed day once (the rule and the day it was planned on: the engine words why that day
+was closed and where it went), and Arrow joins the components from the columns, a
+chunk of rows at a time. What the columns do not carry is written from the engine's
+touch points, in its place, so the feed has the bytes ``write_ical`` gives: plans the
+columns do not describe fully (fatigue, terms, templates), and each subject with a due
+time that a gap in its zone may have pushed onto the next day (Pacific/Apia skipped
+2011-12-30), which the feed notes too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import pyarrow.compute as pc
 
 from touchpoints import Plan, schedule_many
 from touchpoints._ical import RowFeed, RulePieces
+from touchpoints._model import Adjustment, OpenDays
 from touchpoints.batch._compile import Compiled
+from touchpoints.batch._days import NO_ROLL
 from touchpoints.batch._rows import Rows, make_ids
 from touchpoints.batch._table import SubjectsBatch
 from touchpoints.batch._zones import ZoneTables, year_of_seconds
@@ -40,6 +43,8 @@ _STARTS_KEPT: Final = 1 << 19  # distinct timed starts kept across batches
 # the zone span, plus the zone's number in the call (there are some 600 IANA zones).
 _SECONDS_SHIFT: Final = 1 << 36
 _ZONE_SPAN: Final = 1 << 16
+_ROLLS_KEPT: Final = 1 << 16  # distinct (rule, planned day) texts kept across batches
+_DAY_SPAN: Final = 1 << 32  # a planned day's key: its day minus NO_ROLL, below this
 
 Int64s = npt.NDArray[np.int64]
 Column = Any
@@ -48,10 +53,9 @@ Column = Any
 
 def needs_touch_points(compiled: Compiled | None, feed: RowFeed) -> bool:
     """True when every component is written from a touch point: the columnar path
-    does not compute the plan, a rule rolls off closed days (the feed notes the
-    roll's reason and the closed days passed over), or a template renders the text
-    (templates read the touch point's fields and the subject's attributes)."""
-    return compiled is None or feed.templated or any(spec.rolls for spec in compiled.rules)
+    does not compute the plan, or a template renders the text (templates read the
+    touch point's fields and the subject's attributes)."""
+    return compiled is None or feed.templated
 
 
 def columns_write(
@@ -67,6 +71,7 @@ def columns_write(
     times = [spec.time_of_day for spec in compiled.rules]
     texts = _Texts.of(feed, plan)
     starts = _Starts()
+    rolls = _Rolls(compiled)
     for subjects, rows, zones in computed:
         size = int(rows.subject.size)
         if size == 0:
@@ -75,7 +80,8 @@ def columns_write(
         uids = make_ids(
             plan.id, rule_ids, rows.rule, rows.occurrence, subjects.ids, rows.subject, rows.term
         )
-        batch = _Batch(rows, whens, notes, where, uids)
+        afters, after_where = rolls.afters(feed, rows, texts.after_uids)
+        batch = _Batch(rows, whens, notes, where, uids, afters, after_where)
         start = 0
         for subject in suspects:
             first = int(np.searchsorted(rows.subject, subject, side="left"))
@@ -102,6 +108,8 @@ class _Batch(NamedTuple):
     notes: Column  # distinct zone notes
     where: npt.NDArray[np.int64]  # each row's distinct start
     uids: Column
+    afters: Column  # distinct texts after the uid (with a roll's adjustment, if any)
+    after_where: npt.NDArray[np.int64]  # each row's text after the uid
 
 
 class _Texts(NamedTuple):
@@ -147,7 +155,7 @@ class _Texts(NamedTuple):
                 batch.whens.take(starts),
                 self.middles.take(rules),
                 batch.uids.slice(first, last - first),
-                self.after_uids.take(rules),
+                batch.afters.take(pa.array(batch.after_where[first:last], type=pa.int64())),
                 pa.array(batch.rows.occurrence[first:last]).cast(pa.string()),
                 self.names.take(pa.array(names, type=pa.int32())),
                 batch.notes.take(starts),
@@ -198,6 +206,60 @@ def _whens(
     texts, notes = starts.texts(feed, plan, distinct.tolist(), zones, stable)
     where = inverse.reshape(-1).astype(np.int64)
     return pa.array(texts, type=pa.string()), pa.array(notes, type=pa.string()), where, suspects
+
+
+class _Rolls:
+    """The text after the uid for touch points a roll adjusted, by rule and planned
+    day, formatted once per call (bounded: past :data:`_ROLLS_KEPT` it starts again)
+    from the engine's own calendar of the rule, so the reason has the engine's words
+    (the holiday's name, ``weekend``, ``no contacts on Mon``, a month-end note)."""
+
+    __slots__ = ("compiled", "known", "open_days")
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = compiled
+        self.known: dict[int, str] = {}
+        self.open_days: dict[int, OpenDays] = {}
+
+    def afters(self, feed: RowFeed, rows: Rows, plain: Column) -> tuple[Column, Int64s]:
+        """The distinct texts after the uid, and which one each row has: the rule's
+        plain text (``plain``, by rule) for rows no roll adjusted."""
+        where = rows.rule.astype(np.int64)
+        if rows.planned is None:
+            return plain, where
+        rolled = np.flatnonzero(rows.planned != NO_ROLL)
+        if rolled.size == 0:
+            return plain, where
+        keys = where[rolled] * _DAY_SPAN + (rows.planned[rolled].astype(np.int64) - NO_ROLL)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        if len(self.known) > _ROLLS_KEPT:
+            self.known.clear()
+        texts: list[str] = plain.to_pylist()
+        for key in distinct.tolist():
+            text = self.known.get(key)
+            if text is None:
+                rule, day = divmod(key, _DAY_SPAN)
+                text = self.known[key] = self._text(feed, rule, day + NO_ROLL)
+            texts.append(text)
+        where[rolled] = len(plain) + inverse.reshape(-1)
+        return pa.array(texts, type=pa.string()), where
+
+    def _text(self, feed: RowFeed, index: int, day: int) -> str:
+        plan = self.compiled.plan
+        rule = plan.rules[index]
+        days = self.open_days.get(index)
+        if days is None:
+            # As the engine resolves a rule's calendar (no subject calendars here).
+            window = plan.channels.get(rule.channel)
+            days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
+            days = self.open_days[index] = days.with_weekdays(
+                window.weekdays if window is not None else None
+            )
+        before = _EPOCH_DAY + timedelta(days=day)
+        after, reason = days.roll(before)
+        assert reason is not None, f"{before} is open for rule {rule.id!r}"
+        moved = Adjustment(before, after, reason, kind="rolled")
+        return feed.after_uid(rule, plan.id, not plan.is_all_day, [moved])
 
 
 class _Starts:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from touchpoints import NAMESPACE, Plan, TouchPoint
+from touchpoints.batch._days import NO_ROLL
 
 __all__ = ["Rows", "make_ids", "schema"]
 
@@ -64,7 +65,8 @@ def schema(plan: Plan, ids: bool) -> pa.Schema:
 class Rows:
     """Touch point rows of one batch, as arrays: subject row, rule position,
     occurrence, due (microseconds since 1970 UTC, or days for all-day plans), local
-    day, zone code (-1: none) and term (None: all 1)."""
+    day, zone code (-1: none), term (None: all 1) and planned day: the closed day a
+    roll off closed days started from, or ``NO_ROLL`` (None: no row rolled)."""
 
     subject: Int32s
     rule: Int32s
@@ -73,6 +75,7 @@ class Rows:
     local_day: Int32s
     zone: Int32s
     term: Int64s | None = None
+    planned: Int32s | None = None
 
     @classmethod
     def from_touch_points(
@@ -91,6 +94,7 @@ class Rows:
                 dues.append(due.toordinal() - _EPOCH_ORDINAL)
                 local.append(dues[-1])
         terms = np.array([tp.term for _, _, tp in rows], dtype=np.int64)
+        planned = np.array([_planned(tp) for _, _, tp in rows], dtype=np.int32)
         return cls(
             subject=subject,
             rule=np.array([index for _, index, _ in rows], dtype=np.int32),
@@ -99,7 +103,13 @@ class Rows:
             local_day=np.array(local, dtype=np.int32),
             zone=zone_codes[subject].astype(np.int32),
             term=terms if (terms != 1).any() else None,
+            planned=planned if (planned != NO_ROLL).any() else None,
         )
+
+    def _planned(self) -> Int32s:
+        if self.planned is not None:
+            return self.planned
+        return np.full(self.subject.size, NO_ROLL, dtype=np.int32)
 
     def _terms(self) -> Int64s:
         if self.term is not None:
@@ -118,6 +128,9 @@ class Rows:
         terms = None
         if first.term is not None or second.term is not None:
             terms = np.concatenate([first._terms(), second._terms()])[order]
+        planned = None
+        if first.planned is not None or second.planned is not None:
+            planned = np.concatenate([first._planned(), second._planned()])[order]
         return cls(
             subject=subject[order],
             rule=np.concatenate([first.rule, second.rule])[order],
@@ -126,6 +139,7 @@ class Rows:
             local_day=np.concatenate([first.local_day, second.local_day])[order],
             zone=np.concatenate([first.zone, second.zone])[order],
             term=terms,
+            planned=planned,
         )
 
     def to_batch(
@@ -178,6 +192,14 @@ class Rows:
                 )
             )
         return pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0]
+
+
+def _planned(tp: TouchPoint) -> int:
+    """The day a roll off closed days started from, or ``NO_ROLL``."""
+    for adjustment in tp.adjustments:
+        if adjustment.kind == "rolled":
+            return adjustment.before.toordinal() - _EPOCH_ORDINAL
+    return NO_ROLL
 
 
 def _fixed(kind: pa.DataType, values: npt.NDArray[np.integer[Any]]) -> Column:

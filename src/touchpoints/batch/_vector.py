@@ -7,6 +7,8 @@ gap and fold placement), and sorted as ``touchpoints.schedule`` sorts them. Keys
 arrays cannot settle (a missing anchor a rule needs, a date outside the years 1 to
 9999, a roll that finds no open day, more touch points than the limit) are marked,
 and their subjects go through the object path, which raises the engine's own error.
+For plans that roll off closed days, each touch point also keeps the day it was
+planned on when that day was closed (the roll's adjustment starts there).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpoints.batch._compile import Compiled, Expression, RuleSpec
-from touchpoints.batch._days import Closed, add_business, add_months, roll, span
+from touchpoints.batch._days import NO_ROLL, Closed, add_business, add_months, roll, span
 from touchpoints.batch._zones import ZoneTables, year_of_seconds
 
 __all__ = ["KeyRows", "compute"]
@@ -52,6 +54,7 @@ class KeyRows:
     starts: Int64s
     counts: Int64s
     problem: Bools
+    planned: Int32s | None = None  # the closed day a roll started from, else NO_ROLL
 
 
 class _Calendars:
@@ -179,9 +182,11 @@ def _rule_rows(
     limit: int,
     calendars: _Calendars,
     problem: Bools,
-) -> tuple[Int64s, Int64s, Int64s]:
-    """One rule's (key, occurrence, wall-clock seconds) rows, in key and occurrence
-    order; marks ``problem`` for keys the arrays cannot settle."""
+) -> tuple[Int64s, Int64s, Int64s, Int64s]:
+    """One rule's (key, occurrence, wall-clock seconds, planned day) rows, in key and
+    occurrence order; marks ``problem`` for keys the arrays cannot settle. The planned
+    day is the closed day a roll adjusted (moved, or kept by the ``keep`` roll), else
+    :data:`NO_ROLL`."""
     size = upper.size
     names = [spec.first.anchor] + ([spec.until.anchor] if spec.until is not None else [])
     present = np.ones(size, dtype=np.bool_)
@@ -263,17 +268,20 @@ def _rule_rows(
     if not fine.all():
         problem[rows[~fine]] = True
         walls = np.where(fine, walls, 0)
+    planned = np.full(walls.shape, NO_ROLL, dtype=np.int64)
     if spec.rolls:
         days = walls // _DAY
         calendar = calendars.get(spec.closed, days, 2 * 31)
         rolled, failed = roll(days, spec.closed, calendar)
         problem[rows[failed]] = True
         walls = walls + (rolled - days) * _DAY
+        closed = ~np.is_busday(days.astype("datetime64[D]"), busdaycal=calendar)
+        planned = np.where(closed, days, planned)
     keep = walls < upper[rows]
     if lower is not None:
         keep &= walls >= lower[rows]
     keep &= ~problem[rows]
-    return rows[keep], numbers[keep], walls[keep]
+    return rows[keep], numbers[keep], walls[keep], planned[keep]
 
 
 def compute(
@@ -291,22 +299,26 @@ def compute(
     anchors = _Anchors(compiled, given, size, calendars)
     lower, upper, problem = _window(compiled, anchors, size, start, end)
     problem = problem | anchors.broken
-    parts_key, parts_rule, parts_number, parts_wall = [], [], [], []
+    parts_key, parts_rule, parts_number, parts_wall, parts_planned = [], [], [], [], []
     for spec in compiled.rules:
-        rows, numbers, walls = _rule_rows(spec, anchors, lower, upper, limit, calendars, problem)
+        rows, numbers, walls, planned = _rule_rows(
+            spec, anchors, lower, upper, limit, calendars, problem
+        )
         parts_key.append(rows)
         parts_rule.append(np.full(rows.size, spec.index, dtype=np.int64))
         parts_number.append(numbers)
         parts_wall.append(walls)
+        parts_planned.append(planned)
     problem |= anchors.broken
     key = np.concatenate(parts_key)
     rule = np.concatenate(parts_rule)
     number = np.concatenate(parts_number)
     wall = np.concatenate(parts_wall)
+    moved = np.concatenate(parts_planned)
     if not compiled.plan.is_all_day:
         problem |= zone_codes < 0  # no zone: the object path raises ScheduleError
     keep = ~problem[key]
-    key, rule, number, wall = key[keep], rule[keep], number[keep], wall[keep]
+    key, rule, number, wall, moved = key[keep], rule[keep], number[keep], wall[keep], moved[keep]
     timed = not compiled.plan.is_all_day
     if not timed or key.size == 0:
         due = wall // _DAY if not timed else wall
@@ -317,19 +329,26 @@ def compute(
         due, local = zones.place(zone_codes[key], wall)
     order = _order(key, local)
     key, rule, number, due, local = key[order], rule[order], number[order], due[order], local[order]
+    moved = moved[order]
     counts = np.bincount(key, minlength=size).astype(np.int64)
     over = counts > limit
     if over.any():  # the object path raises TooManyTouchPointsError
         problem |= over
         keep = ~over[key]
         key, rule, number, due, local = key[keep], rule[keep], number[keep], due[keep], local[keep]
+        moved = moved[keep]
         counts[over] = 0
     starts = np.cumsum(counts) - counts
     local_day = (local // _DAY if timed else local).astype(np.int32)
     if timed:
         due = due * 1_000_000
     zone = zone_codes[key].astype(np.int32)
-    return KeyRows(rule.astype(np.int32), number, due, local_day, zone, starts, counts, problem)
+    rolled: Int32s | None = None
+    if any(spec.rolls for spec in compiled.rules):
+        rolled = moved.astype(np.int32)
+    return KeyRows(
+        rule.astype(np.int32), number, due, local_day, zone, starts, counts, problem, rolled
+    )
 
 
 def _order(key: Int64s, local: Int64s) -> npt.NDArray[np.intp]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Final
+from typing import Final, get_args
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from touchpoints._model import WEEKDAYS, BusinessCalendar
+from touchpoints._model import WEEKDAYS, BusinessCalendar, Roll
 from touchpoints.testing._arguments import _check_type
 
 _REGIONS: Final = ("DE", "DE-BY", "US", "US-CA", "GB", "FR", "JP", "AU-NSW")
@@ -52,5 +52,5 @@ def business_calendars(
         closed=st.lists(
             st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31)), max_size=10
         ).map(tuple),
-        roll=st.sampled_from(("following", "preceding", "modified_following", "nearest", "keep")),
+        roll=st.sampled_from(get_args(Roll)),
     )
