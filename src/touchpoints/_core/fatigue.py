@@ -179,17 +179,20 @@ def _clash(
     Where merging is on, a touch point of the same channel comes first, so that two
     of one channel merge rather than both give way to a third."""
     found: tuple[_Item, str, str] | None = None
+    channel, spacing, merge = item.channel, rules.spacing, rules.merge
+    apart = 0 if spacing is None else spacing.as_timedelta().days  # 0: no rule
+    own = rules.channels.get(channel)
+    own_apart = 0 if own is None else own.as_timedelta().days
     for other in accepted:
         gap = abs((other.day - day).days)
-        clash = None
-        if rules.spacing is not None and gap < rules.spacing.as_timedelta().days:
-            clash = other, "spacing", f"spacing of {rules.spacing}"
-        own = rules.channels.get(item.channel)
-        if own is not None and other.channel == item.channel and gap < own.as_timedelta().days:
-            clash = other, "spacing", f"spacing of {own} between {item.channel} contacts"
-        if clash is None:
+        same = other.channel == channel
+        if same and gap < own_apart:  # the channel's own spacing is named first
+            clash = other, "spacing", f"spacing of {own} between {channel} contacts"
+        elif gap < apart:
+            clash = other, "spacing", f"spacing of {spacing}"
+        else:
             continue
-        if not rules.merge or other.channel == item.channel:
+        if not merge or same:
             return clash
         found = found or clash
     if found is not None:
