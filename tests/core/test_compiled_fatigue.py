@@ -215,6 +215,24 @@ class TestGeneratedPlans:
         takes_the_compiled_path(plan, subject, start, end)
         same(plan, subject, start, end)
 
+    @given(
+        crowded_plans(),
+        st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+        st.lists(st.sampled_from(AWKWARD_ZONES), min_size=2, max_size=4),
+        st.lists(st.tuples(st.integers(-5, 60), st.integers(1, 90)), min_size=2, max_size=4),
+    )
+    def test_one_plan_serves_subjects_and_windows_in_turn(
+        self, plan: Plan, purchase: date, zones: list[str], windows: list[tuple[int, int]]
+    ) -> None:
+        # Resolutions are kept with the plan: what one subject or window found must
+        # not leak into another's.
+        for n, zone in enumerate(zones):
+            subject = Subject(id=f"c-{n}", timezone=zone, anchors={"purchase": purchase})
+            same(plan, subject)
+            for begin, length in windows:
+                start = purchase + timedelta(days=begin)
+                same(plan, subject, start, start + timedelta(days=length))
+
     @given(crowded_plans(), st.dates(date(2000, 1, 1), date(2040, 12, 31)), st.data())
     def test_the_limit_counts_what_resolution_weighs(
         self, plan: Plan, purchase: date, data: st.DataObject

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from operator import sub
 from typing import Final, NamedTuple
 
 from touchpoints._core import compiled as plain
@@ -68,6 +69,13 @@ def _spans(rules: Fatigue) -> _Spans:
     return tuple(spans)
 
 
+_Resolved = tuple[tuple[plain._Found, ...], tuple[Omission, ...], tuple[Conflict, ...]]
+"""A resolution: the touch points kept in the window, the omissions, the conflicts."""
+
+_RESOLVED: Final = 4_096
+"""The most resolutions a compiled fatigue plan keeps."""
+
+
 class FatigueCompiled:
     """A fatigue plan compiled for the subjects and windows the compiled path covers.
 
@@ -83,7 +91,16 @@ class FatigueCompiled:
     "#1 merged into 'a' #1 on Mon 2026-01-05"
     """
 
-    __slots__ = ("_base", "_days", "_margin", "_ranks", "_rules", "_spans", "_times")
+    __slots__ = (
+        "_base",
+        "_days",
+        "_margin",
+        "_ranks",
+        "_resolved",
+        "_rules",
+        "_spans",
+        "_times",
+    )
 
     def __init__(self, base: plain.Compiled, rules: Fatigue) -> None:
         self._base = base
@@ -110,6 +127,9 @@ class FatigueCompiled:
             layers = (rule.business_calendar, None, plan.business_calendar)
             days.append(OpenDays.resolve(layers).with_weekdays(weekdays))
         self._days = tuple(days)
+        # Resolutions met so far, by the anchors' days and the window, at most
+        # _RESOLVED of them (then it starts again).
+        self._resolved: dict[tuple[int | None, ...], _Resolved] = {}
 
     def run(
         self, subject: Subject, start: date | None, end: date | None, limit: int
@@ -149,11 +169,20 @@ class FatigueCompiled:
         omitted: tuple[Omission, ...] = ()
         conflicts: tuple[Conflict, ...] = ()
         if self._meets_a_rule(found):
-            resolved = self._resolve(found, lower, upper)
+            # What resolution makes of a subject's touch points depends only on its
+            # anchors' days (and the window they give), not on its zone or id.
+            key = (*values.values(), lower, upper)
+            resolved = self._resolved.get(key)
             if resolved is None:
-                return None
-            found, omitted, conflicts = resolved
-        else:
+                resolved = self._resolve(found, lower, upper)
+                if resolved is None:
+                    return None
+                if len(self._resolved) >= _RESOLVED:
+                    self._resolved.clear()  # one step, safe if threads share the plan
+                self._resolved[key] = resolved
+            kept, omitted, conflicts = resolved
+            found = list(kept)
+        elif lower is not None or upper is not None:
             found = [
                 point
                 for point in found
@@ -165,18 +194,22 @@ class FatigueCompiled:
     def _meets_a_rule(self, found: list[plain._Found]) -> bool:
         """Whether some spacing or cap holds more touch points than it allows: only
         then can resolution change anything."""
+        every: list[int] | None = None  # every touch point's day, sorted once
         for channel, most, days in self._spans:
-            near = sorted(
-                point[0] for point in found if channel is None or point[5].channel == channel
-            )
-            for i in range(len(near) - most):
-                if near[i + most] - near[i] < days:
-                    return True
+            if channel is None:
+                if every is None:
+                    every = sorted([point[0] for point in found])
+                near = every
+            else:
+                near = sorted([point[0] for point in found if point[5].channel == channel])
+            # The days from each touch point to the one ``most`` places after it.
+            if min(map(sub, near[most:], near), default=days) < days:
+                return True
         return False
 
     def _resolve(
         self, found: list[plain._Found], lower: int | None, upper: int | None
-    ) -> tuple[list[plain._Found], tuple[Omission, ...], tuple[Conflict, ...]] | None:
+    ) -> _Resolved | None:
         """Resolve fatigue on ``found`` as the engine does: its rows in the engine's
         order (by rule, then occurrence), the resolution, then the window."""
         fromordinal, combine = date.fromordinal, datetime.combine
@@ -198,11 +231,11 @@ class FatigueCompiled:
             day = wall.toordinal()
             return (upper is None or day < upper) and (lower is None or day >= lower)
 
-        kept: list[plain._Found] = [
+        kept = tuple(
             (e.due.toordinal(), ranks[e.position], e.position, e.occurrence, e.adjustments, e.rule)
             for e in placed
             if inside(e.due)
-        ]
+        )
         label = labeller(1)
         omitted = tuple(
             Omission(
