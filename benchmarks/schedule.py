@@ -138,6 +138,11 @@ def run_touchpoints_with_spacing(plan: Plan, items: Iterator[Subject]) -> int:
     return run_touchpoints(with_spacing(plan), items)
 
 
+def run_schedule_with_spacing(plan: Plan, items: Iterator[Subject]) -> int:
+    """``schedule()`` per subject for the plan with fatigue rules, ids read."""
+    return run_schedule_one_by_one(with_spacing(plan), items)
+
+
 def run_touchpoints_with_ids(plan: Plan, items: Iterator[Subject]) -> int:
     produced = 0
     for tp in schedule_many(plan, items):
@@ -232,6 +237,7 @@ RUNNERS: dict[str, Runner] = {
     "+ DE-BY holidays": run_touchpoints_with_holidays,
     "+ holidays, channel windows": run_touchpoints_with_windows,
     "+ holidays, spacing/caps": run_touchpoints_with_spacing,
+    "spacing/caps, schedule() each": run_schedule_with_spacing,
     NAIVE: run_naive,
 }
 
