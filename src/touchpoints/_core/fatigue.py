@@ -257,10 +257,24 @@ def _first_free_day(
     rules: _Rules,
     is_open: Callable[[int, date], bool],
 ) -> date | None:
-    for step in range(1, rules.max_shift + 1):
+    own = rules.channels.get(item.channel, (0, ""))[0]
+    step = 1
+    while step <= rules.max_shift:
         day = item.day + timedelta(days=step)
-        if is_open(item.order[0], day) and _clash(item, day, accepted, rules) is None:
-            return day
+        if is_open(item.order[0], day):
+            clash = _clash(item, day, accepted, rules)
+            if clash is None:
+                return day
+            other, kind, _ = clash
+            if kind == "spacing":
+                # Every day before the neighbour's spacing ends clashes with it too:
+                # go straight there.
+                apart = max(rules.spacing, own) if other.channel == item.channel else rules.spacing
+                step = max(step + 1, (other.day - item.day).days + apart)
+                continue
+        step += 1
+    # As stepping day by day would, leave the calendar with an OverflowError.
+    item.day + timedelta(days=rules.max_shift)
     return None
 
 
