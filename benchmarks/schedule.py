@@ -138,6 +138,24 @@ def run_touchpoints_with_spacing(plan: Plan, items: Iterator[Subject]) -> int:
     return run_touchpoints(with_spacing(plan), items)
 
 
+def with_tight_spacing(plan: Plan) -> Plan:
+    """The same plan with holidays and fatigue rules every subject meets: 30 days
+    between any two contacts (the last service comes about 15 days before the
+    renewal), at most 2 in 60 days."""
+    data = with_holidays(plan).model_dump(mode="json")
+    data["fatigue"] = {"spacing": "30 days", "caps": [{"max": 2, "per": "60 days"}]}
+    return Plan.model_validate(data)
+
+
+def run_touchpoints_with_tight_spacing(plan: Plan, items: Iterator[Subject]) -> int:
+    return run_touchpoints(with_tight_spacing(plan), items)
+
+
+def run_schedule_with_spacing(plan: Plan, items: Iterator[Subject]) -> int:
+    """``schedule()`` per subject for the plan with fatigue rules, ids read."""
+    return run_schedule_one_by_one(with_spacing(plan), items)
+
+
 def run_touchpoints_with_ids(plan: Plan, items: Iterator[Subject]) -> int:
     produced = 0
     for tp in schedule_many(plan, items):
@@ -232,6 +250,8 @@ RUNNERS: dict[str, Runner] = {
     "+ DE-BY holidays": run_touchpoints_with_holidays,
     "+ holidays, channel windows": run_touchpoints_with_windows,
     "+ holidays, spacing/caps": run_touchpoints_with_spacing,
+    "spacing/caps, schedule() each": run_schedule_with_spacing,
+    "+ holidays, tight spacing/caps": run_touchpoints_with_tight_spacing,
     NAIVE: run_naive,
 }
 

@@ -66,6 +66,20 @@ class TestSpacing:
         )
         assert [(tp.rule_id, tp.due) for tp in result] == [("service", day(90)), ("check", day(97))]
 
+    def test_a_touch_point_moved_off_another_channel_waits_only_the_common_spacing(
+        self,
+    ) -> None:
+        # Calls keep 30 days from calls; from the visit on day 90 the call on day 92
+        # needs only the common 5 days: day 95.
+        result = run(
+            at("visit", 90, "visit", priority="high"),
+            at("call", 92),
+            spacing="5 days",
+            channels={"call": "30 days"},
+            merge=False,
+        )
+        assert {tp.rule_id: tp.due for tp in result} == {"visit": day(90), "call": day(95)}
+
     def test_channel_spacing_only_applies_within_the_channel(self) -> None:
         result = run(
             at("a", 0, "visit"),

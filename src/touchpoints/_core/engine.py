@@ -8,7 +8,8 @@ of the arguments; :func:`schedule_many` keeps a bounded cache for the length of 
 call, so subjects with equal keys share their computed due dates and only the cheap
 per-subject part (ids and tuples) is done for each.
 
-Before any of that, both try the plan's compiled form (see ``compiled``), which
+Before any of that, both try the plan's compiled form (see ``compiled``, and
+``compiled_fatigue`` for a plan with contact fatigue), which
 covers most plans and subjects at a fraction of the cost and gives the same result;
 what it does not cover comes here, in the same call.
 """
@@ -33,6 +34,7 @@ from touchpoints._core.arithmetic import (
 )
 from touchpoints._core.cache import Computed, remember
 from touchpoints._core.compiled import Compiled, compiled
+from touchpoints._core.compiled_fatigue import FatigueCompiled, compiled_fatigue
 from touchpoints._core.entries import Run, rule_entries
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import default_end, events_by_rule, labeller, stops, terms
@@ -107,6 +109,15 @@ def schedule(
         if result is not None:
             points, window_end = result
             return Schedule(plan.id, subject.id, tuple(points), (), start, window_end)
+    tired = _compiled_fatigue_for(plan, start, end, as_of)
+    if tired is not None:
+        check_arguments(start, end, limit, as_of)
+        outcome = tired.run(subject, start, end, limit)
+        if outcome is not None:
+            points, window_end, omitted, conflicts = outcome
+            return Schedule(
+                plan.id, subject.id, tuple(points), omitted, start, window_end, conflicts
+            )
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     return engine.schedule(subject)
 
@@ -166,6 +177,7 @@ def schedule_many(
             raise TypeError(f"{name} must be a function or None, not {type(callback).__name__}")
     engine = _Engine(plan, start=start, end=end, limit=limit, as_of=as_of)
     fast = _compiled_for(plan, start, end, as_of)
+    tired = _compiled_fatigue_for(plan, start, end, as_of)
     walls: dict[SubjectKey | StageKey, Computed] = {}
     dues: dict[SubjectKey, Computed] = {}
     for subject in subjects:
@@ -174,6 +186,17 @@ def schedule_many(
             result = fast.run(subject, start, end, limit)
             if result is not None:
                 yield from result[0]  # the compiled path omits nothing
+                continue
+        if tired is not None:
+            outcome = tired.run(subject, start, end, limit)
+            if outcome is not None:
+                if on_omitted is not None:
+                    for omission in outcome.omitted:
+                        on_omitted(subject.id, omission)
+                if on_conflict is not None:
+                    for conflict in outcome.conflicts:
+                        on_conflict(subject.id, conflict)
+                yield from outcome.touch_points
                 continue
         try:
             key = engine.key(subject)
@@ -203,6 +226,17 @@ def _compiled_for(
     if as_of is not None or isinstance(start, datetime) or isinstance(end, datetime):
         return None
     return compiled(plan)
+
+
+def _compiled_fatigue_for(
+    plan: Plan, start: date | None, end: date | None, as_of: date | None
+) -> FatigueCompiled | None:
+    """Likewise the compiled form of a plan with fatigue (see ``compiled_fatigue``)."""
+    if plan.fatigue is None or as_of is not None:
+        return None
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return None
+    return compiled_fatigue(plan)
 
 
 def check_arguments(start: date | None, end: date | None, limit: int, as_of: date | None) -> None:

@@ -69,6 +69,43 @@ class _Item:
         return (self.day, *self.rank(), self.n)
 
 
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The fatigue rules in days, each with its words, read once per resolution."""
+
+    merge: bool
+    spacing: int  # 0: none
+    spacing_text: str
+    channels: dict[str, tuple[int, str]]  # a channel's own spacing in days, in words
+    caps: tuple[tuple[str | None, int, int, str], ...]  # channel, most, days, words
+    max_shift: int
+
+    @classmethod
+    def of(cls, rules: Fatigue) -> _Rules:
+        spacing = rules.spacing
+        caps = tuple(
+            (
+                cap.channel,
+                cap.max,
+                cap.per.as_timedelta().days,
+                f"at most {cap.max} {f'{cap.channel} contacts' if cap.channel else 'contacts'} "
+                f"in {cap.per}",
+            )
+            for cap in rules.caps
+        )
+        return cls(
+            merge=rules.merge,
+            spacing=0 if spacing is None else spacing.as_timedelta().days,
+            spacing_text=f"spacing of {spacing}",
+            channels={
+                channel: (own.as_timedelta().days, f"spacing of {own} between {channel} contacts")
+                for channel, own in rules.channels.items()
+            },
+            caps=caps,
+            max_shift=rules.max_shift.as_timedelta().days,
+        )
+
+
 def resolve_fatigue(
     entries: Sequence[Entry],
     rules: Fatigue,
@@ -82,6 +119,7 @@ def resolve_fatigue(
     land on a day. Returns the placed entries, the merged ones (each with a note and
     the entry it was merged into), and the conflicts.
     """
+    prepared = _Rules.of(rules)
     items = [_item(n, entry) for n, entry in enumerate(entries)]
     queue = [item.key() for item in items]
     heapq.heapify(queue)
@@ -95,7 +133,7 @@ def resolve_fatigue(
         item = items[n]
         if n in gone or any(placed is item for placed in accepted):
             continue
-        clash = _clash(item, item.day, accepted, rules)
+        clash = _clash(item, item.day, accepted, prepared)
         if clash is None:
             accepted.append(item)
             continue
@@ -116,7 +154,7 @@ def resolve_fatigue(
         if loser is other:
             loser.displaced += 1
         obstacles = accepted if loser is item else [*accepted, item]
-        target = None if loser.fixed else _first_free_day(loser, obstacles, rules, is_open)
+        target = None if loser.fixed else _first_free_day(loser, obstacles, prepared, is_open)
         if target is None or loser.displaced > _MAX_DISPLACEMENTS:
             # It stays where it is, reported, and nothing pushes it again.
             reason = (
@@ -171,7 +209,7 @@ def _placed(item: _Item) -> Entry:
 
 
 def _clash(
-    item: _Item, day: date, accepted: Sequence[_Item], rules: Fatigue
+    item: _Item, day: date, accepted: Sequence[_Item], rules: _Rules
 ) -> tuple[_Item, str, str] | None:
     """The first accepted touch point that ``item`` on ``day`` would be too close to:
     that touch point, the kind of rule (``spacing`` or ``cap``) and the rule in words.
@@ -179,50 +217,64 @@ def _clash(
     Where merging is on, a touch point of the same channel comes first, so that two
     of one channel merge rather than both give way to a third."""
     found: tuple[_Item, str, str] | None = None
+    channel, apart, merge = item.channel, rules.spacing, rules.merge
+    own_apart, own_text = rules.channels.get(channel, (0, ""))
     for other in accepted:
         gap = abs((other.day - day).days)
-        clash = None
-        if rules.spacing is not None and gap < rules.spacing.as_timedelta().days:
-            clash = other, "spacing", f"spacing of {rules.spacing}"
-        own = rules.channels.get(item.channel)
-        if own is not None and other.channel == item.channel and gap < own.as_timedelta().days:
-            clash = other, "spacing", f"spacing of {own} between {item.channel} contacts"
-        if clash is None:
+        same = other.channel == channel
+        if same and gap < own_apart:  # the channel's own spacing is named first
+            clash = other, "spacing", own_text
+        elif gap < apart:
+            clash = other, "spacing", rules.spacing_text
+        else:
             continue
-        if not rules.merge or other.channel == item.channel:
+        if not merge or same:
             return clash
         found = found or clash
     if found is not None:
         return found
-    for cap in rules.caps:
-        if cap.channel is not None and cap.channel != item.channel:
+    for cap_channel, most, per, text in rules.caps:
+        if cap_channel is not None and cap_channel != channel:
             continue
-        per = cap.per.as_timedelta().days
         near = sorted(
-            (other for other in accepted if cap.channel is None or other.channel == cap.channel),
+            (other for other in accepted if cap_channel is None or other.channel == cap_channel),
             key=lambda other: other.day,
         )
         near = [other for other in near if abs((other.day - day).days) < per]
         # A window of `per` days holding `day` holds the most others when it starts
         # on `day` itself or on one of the others' days before it.
+        span = timedelta(days=per)
         for begin in {day, *(other.day for other in near if other.day < day)}:
-            inside = [o for o in near if begin <= o.day < begin + timedelta(days=per)]
-            if begin <= day < begin + timedelta(days=per) and len(inside) >= cap.max:
-                what = f"{cap.channel} contacts" if cap.channel else "contacts"
-                return inside[-1], "cap", f"at most {cap.max} {what} in {cap.per}"
+            inside = [o for o in near if begin <= o.day < begin + span]
+            if begin <= day < begin + span and len(inside) >= most:
+                return inside[-1], "cap", text
     return None
 
 
 def _first_free_day(
     item: _Item,
     accepted: Sequence[_Item],
-    rules: Fatigue,
+    rules: _Rules,
     is_open: Callable[[int, date], bool],
 ) -> date | None:
-    for step in range(1, rules.max_shift.as_timedelta().days + 1):
+    own = rules.channels.get(item.channel, (0, ""))[0]
+    step = 1
+    while step <= rules.max_shift:
         day = item.day + timedelta(days=step)
-        if is_open(item.order[0], day) and _clash(item, day, accepted, rules) is None:
-            return day
+        if is_open(item.order[0], day):
+            clash = _clash(item, day, accepted, rules)
+            if clash is None:
+                return day
+            other, kind, _ = clash
+            if kind == "spacing":
+                # Every day before the neighbour's spacing ends clashes with it too:
+                # go straight there.
+                apart = max(rules.spacing, own) if other.channel == item.channel else rules.spacing
+                step = max(step + 1, (other.day - item.day).days + apart)
+                continue
+        step += 1
+    # As stepping day by day would, leave the calendar with an OverflowError.
+    item.day + timedelta(days=rules.max_shift)
     return None
 
 

@@ -1,0 +1,291 @@
+"""The compiled path for plans with contact fatigue.
+
+A plan whose only field the compiled path (``compiled``) does not cover is its
+``fatigue`` is compiled without it; :meth:`FatigueCompiled.run` then finds a
+subject's touch points with that compiled form, as the engine does for a fatigue
+plan: from the first touch point on and up to the window's end widened by the
+fatigue margin (:meth:`~touchpoints._model.Fatigue.margin`), so that a touch point
+lands on the same day whatever window it is seen through. It then resolves fatigue
+on them with the engine's own :func:`~touchpoints._core.fatigue.resolve_fatigue`
+and keeps what falls inside the window, with the merges it reports.
+
+Most subjects of a sensible plan meet no fatigue rule at all: no two touch points
+closer than a spacing, no cap's span holding more than its maximum. Then resolution
+changes nothing (every touch point is accepted where it is, with no omission or
+conflict), so that is checked first, in one pass over the sorted days, and the
+resolution itself runs only when some rule is met.
+
+The compiled form is kept with the plan, in the memo the compiled path uses (which
+holds the value ``compiled`` found for a plain plan). Subjects and windows the
+compiled path does not cover (history, renewals, a calendar of their own, a missing
+anchor, datetime bounds, ``as_of``) and any result near the ends of time go to the
+generic engine, which gives the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from operator import sub
+from typing import Final, NamedTuple
+
+from touchpoints._core import compiled as plain
+from touchpoints._core.arithmetic import UTC
+from touchpoints._core.fatigue import resolve_fatigue
+from touchpoints._core.lifecycle import labeller
+from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, TouchPoint
+from touchpoints._core.rows import Entry
+from touchpoints._model import Fatigue, Memo, OpenDays, Plan, Subject
+
+__all__ = ["FatigueCompiled", "Outcome", "compiled_fatigue"]
+
+
+class Outcome(NamedTuple):
+    """A subject scheduled on the compiled fatigue path: what a Schedule says besides
+    its plan and subject."""
+
+    touch_points: list[TouchPoint]
+    end: date
+    omitted: tuple[Omission, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+_Spans = tuple[tuple[str | None, int, int], ...]
+"""Fatigue rules as spans: (channel or None for every one, most touch points, days).
+
+A set of touch points meets none of them when, for each, no ``most + 1`` of the
+channel's touch points lie within fewer than ``days`` days."""
+
+
+def _spans(rules: Fatigue) -> _Spans:
+    """The rules' spacings and caps, as spans (a spacing is a cap of one)."""
+    spans: list[tuple[str | None, int, int]] = []
+    if rules.spacing is not None:
+        spans.append((None, 1, rules.spacing.as_timedelta().days))
+    for channel, spacing in rules.channels.items():
+        spans.append((channel, 1, spacing.as_timedelta().days))
+    for cap in rules.caps:
+        spans.append((cap.channel, cap.max, cap.per.as_timedelta().days))
+    return tuple(spans)
+
+
+_Resolved = tuple[tuple[plain._Found, ...], tuple[Omission, ...], tuple[Conflict, ...]]
+"""A resolution: the touch points kept in the window, the omissions, the conflicts."""
+
+_RESOLVED: Final = 4_096
+"""The most resolutions a compiled fatigue plan keeps."""
+
+
+class FatigueCompiled:
+    """A fatigue plan compiled for the subjects and windows the compiled path covers.
+
+    >>> plan = Plan.model_validate({
+    ...     "plan": "p", "fatigue": {"spacing": "10 days"}, "touchpoints": [
+    ...         {"id": "a", "title": "A", "channel": "call", "at": "purchase"},
+    ...         {"id": "b", "title": "B", "channel": "call", "at": "purchase + 3 days"}]})
+    >>> outcome = compiled_fatigue(plan).run(
+    ...     Subject(id="c", anchors={"purchase": date(2026, 1, 5)}), None, None, 100)
+    >>> [(tp.rule_id, tp.due.isoformat()) for tp in outcome.touch_points]
+    [('a', '2026-01-05')]
+    >>> outcome.omitted[0].reason
+    "#1 merged into 'a' #1 on Mon 2026-01-05"
+    """
+
+    __slots__ = (
+        "_base",
+        "_days",
+        "_margin",
+        "_ranks",
+        "_resolved",
+        "_rules",
+        "_spans",
+        "_times",
+    )
+
+    def __init__(self, base: plain.Compiled, rules: Fatigue) -> None:
+        self._base = base
+        self._rules = rules
+        self._margin = rules.margin().days
+        self._spans = _spans(rules)
+        compiled_rules = base._rules
+        # By rule position: its contact time's rank and time (-1 and None: all day),
+        # and the open days it may move to (None: every day).
+        self._ranks = tuple(rule.rank for rule in compiled_rules)
+        self._times = tuple(rule.time for rule in compiled_rules)
+        plan = base._plan
+        days: list[OpenDays | None] = []
+        for rule in plan.rules:
+            window = plan.channels.get(rule.channel)
+            weekdays = window.weekdays if window is not None else None
+            if (
+                plan.business_calendar is None
+                and rule.business_calendar is None
+                and weekdays is None
+            ):
+                days.append(None)
+                continue
+            layers = (rule.business_calendar, None, plan.business_calendar)
+            days.append(OpenDays.resolve(layers).with_weekdays(weekdays))
+        self._days = tuple(days)
+        # Resolutions met so far, by the anchors' days and the window, at most
+        # _RESOLVED of them (then it starts again).
+        self._resolved: dict[tuple[int | None, ...], _Resolved] = {}
+
+    def run(
+        self, subject: Subject, start: date | None, end: date | None, limit: int
+    ) -> Outcome | None:
+        """The subject's touch points in order, the window's end, the omissions and
+        the conflicts; None when the subject needs the generic engine.
+
+        ``start`` and ``end`` are dates or None (never datetimes).
+        """
+        if subject.history or subject.renewals or subject.business_calendar is not None:
+            return None
+        base = self._base
+        zone_key = subject.timezone or base._plan.timezone
+        if zone_key is None:
+            if base._times:
+                return None  # the engine says the subject needs a zone
+            placing = plain._Zone(UTC, ())
+        else:
+            placing = base._zones.get(zone_key) or base._zone(zone_key)
+        try:
+            values = base._anchors(subject, placing.zone)
+            if values is None:
+                return None
+            lower, upper, window_end = base._window(values, start, end)
+            # From the first touch point on, to the end widened as the engine's widen()
+            # does (a bound that would leave the calendar stays where it is).
+            reach = upper
+            if upper is not None and upper + self._margin <= plain._LAST:
+                reach = upper + self._margin
+            found: list[plain._Found] = []
+            for compiled_rule in base._rules:
+                plain._rule_days(compiled_rule, values, None, reach, found)
+        except plain._Outside:
+            return None
+        if len(found) > limit:
+            return None  # the engine raises TooManyTouchPointsError
+        omitted: tuple[Omission, ...] = ()
+        conflicts: tuple[Conflict, ...] = ()
+        if self._meets_a_rule(found):
+            # What resolution makes of a subject's touch points depends only on its
+            # anchors' days (and the window they give), not on its zone or id.
+            key = (*values.values(), lower, upper)
+            resolved = self._resolved.get(key)
+            if resolved is None:
+                resolved = self._resolve(found, lower, upper)
+                if resolved is None:
+                    return None
+                if len(self._resolved) >= _RESOLVED:
+                    self._resolved.clear()  # one step, safe if threads share the plan
+                self._resolved[key] = resolved
+            kept, omitted, conflicts = resolved
+            found = list(kept)
+        elif lower is not None or upper is not None:
+            found = [
+                point
+                for point in found
+                if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower)
+            ]
+        points = base._place(subject.id, found, placing)
+        return Outcome(points, window_end, omitted, conflicts)
+
+    def _meets_a_rule(self, found: list[plain._Found]) -> bool:
+        """Whether some spacing or cap holds more touch points than it allows: only
+        then can resolution change anything."""
+        every: list[int] | None = None  # every touch point's day, sorted once
+        for channel, most, days in self._spans:
+            if channel is None:
+                if every is None:
+                    every = sorted([point[0] for point in found])
+                near = every
+            else:
+                near = sorted([point[0] for point in found if point[5].channel == channel])
+            # The days from each touch point to the one ``most`` places after it.
+            if min(map(sub, near[most:], near), default=days) < days:
+                return True
+        return False
+
+    def _resolve(
+        self, found: list[plain._Found], lower: int | None, upper: int | None
+    ) -> _Resolved | None:
+        """Resolve fatigue on ``found`` as the engine does: its rows in the engine's
+        order (by rule, then occurrence), the resolution, then the window."""
+        fromordinal, combine = date.fromordinal, datetime.combine
+        times, ranks = self._times, self._ranks
+        new = tuple.__new__
+        entries: list[Entry] = []
+        for day, _, position, occurrence, moves, rule in found:
+            at = times[position]
+            wall = fromordinal(day) if at is None else combine(fromordinal(day), at)
+            entries.append(new(Entry, (wall, position, 1, occurrence, rule, moves, None)))
+        try:
+            placed, merged, conflicts = resolve_fatigue(
+                entries, self._rules, is_open=self._is_open()
+            )
+        except OverflowError:
+            return None  # a touch point pushed past the year 9999: the engine's to say
+
+        def inside(wall: date) -> bool:
+            day = wall.toordinal()
+            return (upper is None or day < upper) and (lower is None or day >= lower)
+
+        kept = tuple(
+            (e.due.toordinal(), ranks[e.position], e.position, e.occurrence, e.adjustments, e.rule)
+            for e in placed
+            if inside(e.due)
+        )
+        label = labeller(1)
+        omitted = tuple(
+            Omission(
+                entry.rule.id,
+                reason=f"{label(entry.occurrence)} {note}",
+                kind="merged",
+                occurrences=(entry.occurrence,),
+                term=entry.term,
+                merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
+            )
+            for entry, note, into in merged
+            if inside(entry.due)
+        )
+        return kept, omitted, tuple(conflicts)
+
+    def _is_open(self) -> Callable[[int, date], bool]:
+        days = self._days
+
+        def is_open(position: int, day: date) -> bool:
+            open_days = days[position]
+            return open_days is None or open_days.closed_because(day) is None
+
+        return is_open
+
+
+_UNCOVERED: Final = "uncovered"
+"""Kept in the plan's memo when the fatigue plan is not compiled."""
+
+
+def compiled_fatigue(plan: Plan) -> FatigueCompiled | None:
+    """The compiled form of a plan with fatigue, made on first use and kept with the
+    plan; None when the plan has no fatigue or something else the compiled path does
+    not cover."""
+    rules = plan.fatigue
+    if rules is None:
+        return None
+    private = plan.__pydantic_private__
+    memo: Memo = private["_compiled"] if private else plan._compiled
+    value = memo.get(plan)
+    if value is None or value is False:  # False: ``compiled`` refused it for its fatigue
+        if not memo.is_for(plan):
+            memo = plan._compiled = Memo()  # a copy's memo, shared with its original
+        value = _compile(plan, rules) or _UNCOVERED
+        memo.put(plan, value)
+    return value if isinstance(value, FatigueCompiled) else None
+
+
+def _compile(plan: Plan, rules: Fatigue) -> FatigueCompiled | None:
+    # The same plan without fatigue, with its own memo so it keeps nothing of this one.
+    unrested = plan.model_copy(update={"fatigue": None})
+    unrested._compiled = Memo()
+    base = plain._compile(unrested)
+    return None if base is None else FatigueCompiled(base, rules)
