@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
@@ -230,3 +233,32 @@ def test_the_order_of_rules_does_not_matter(rules: list[tuple[int, str, int]], d
     one = run(*specs, spacing="5 days", caps=[{"max": 2, "per": "10 days"}])
     two = run(*shuffled, spacing="5 days", caps=[{"max": 2, "per": "10 days"}])
     assert {(tp.id, tp.due) for tp in one} == {(tp.id, tp.due) for tp in two}
+
+
+def test_a_cap_names_the_same_neighbour_in_every_process() -> None:
+    # At most one contact in 30 days; a touch point on 1 March has a neighbour on
+    # 19 February and one on 26 March. Two 30-day windows hold 1 March and a
+    # neighbour: the one from 19 February and the one from 1 March. The earlier window
+    # is the one named, whatever order a set of dates comes in (which depends on the
+    # process's hash seed), so the same input gives the same words in any process.
+    script = """
+import datetime as dt
+from touchpoints._core.fatigue import _clash, _Item, _Rules
+rules = _Rules(merge=False, spacing=0, spacing_text="", channels={},
+               caps=((None, 1, 30, "at most 1 contacts in 30 days"),), max_shift=60)
+def item(n, day):
+    return _Item(n=n, entry=None, day=day, channel="call", priority=1, order=(0, 1, n),
+                 fixed=False, moves=[])
+day = dt.date(2026, 3, 1)
+accepted = [item(1, dt.date(2026, 2, 19)), item(2, dt.date(2026, 3, 26))]
+found = _clash(item(3, day), day, accepted, rules)
+print(found[0].day, found[1])
+"""
+    seen = set()
+    for seed in range(12):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        seen.add(out.stdout.strip())
+    assert seen == {"2026-02-19 cap"}

@@ -242,9 +242,10 @@ def _clash(
         )
         near = [other for other in near if abs((other.day - day).days) < per]
         # A window of `per` days holding `day` holds the most others when it starts
-        # on `day` itself or on one of the others' days before it.
+        # on `day` itself or on one of the others' days before it; the earliest full
+        # one is named (in order: a set of dates iterates by the process's hash seed).
         span = timedelta(days=per)
-        for begin in {day, *(other.day for other in near if other.day < day)}:
+        for begin in sorted({day, *(other.day for other in near if other.day < day)}):
             inside = [o for o in near if begin <= o.day < begin + span]
             if begin <= day < begin + span and len(inside) >= most:
                 return inside[-1], "cap", text
