@@ -262,3 +262,35 @@ print(found[0].day, found[1])
         )
         seen.add(out.stdout.strip())
     assert seen == {"2026-02-19 cap"}
+
+
+@pytest.mark.parametrize(
+    "fatigue",
+    [
+        {"spacing": "30 days", "merge": False},
+        {"caps": [{"max": 1, "per": "52 weeks"}], "merge": False},
+    ],
+)
+def test_no_day_past_the_calendar_is_free_so_the_touch_point_stays_in_conflict(
+    fatigue: dict[str, Any],
+) -> None:
+    # b would have to move 30 days (or 52 weeks) past 21 December 9999: no such day
+    # exists, so it stays on its day and the conflict says so, as when max_shift is
+    # reached; it used to raise Python's OverflowError.
+    plan = Plan.model_validate(
+        {
+            "plan": "p",
+            "fatigue": fatigue,
+            "touchpoints": [
+                {"id": "a", "title": "A", "channel": "call", "at": "purchase"},
+                {"id": "b", "title": "B", "channel": "email", "at": "purchase + 1 day"},
+            ],
+        }
+    )
+    made = schedule(plan, Subject(id="s", anchors={"purchase": date(9999, 12, 20)}))
+    assert [(tp.rule_id, tp.due) for tp in made] == [
+        ("a", date(9999, 12, 20)),
+        ("b", date(9999, 12, 21)),
+    ]
+    assert [(c.rule_id, c.occurrence) for c in made.conflicts] == [("b", 1)]
+    assert "'a' #1" in made.conflicts[0].reason

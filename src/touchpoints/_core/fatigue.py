@@ -244,10 +244,10 @@ def _clash(
         # A window of `per` days holding `day` holds the most others when it starts
         # on `day` itself or on one of the others' days before it; the earliest full
         # one is named (in order: a set of dates iterates by the process's hash seed).
-        span = timedelta(days=per)
+        # Days apart rather than begin + per days, which may pass 9999-12-31.
         for begin in sorted({day, *(other.day for other in near if other.day < day)}):
-            inside = [o for o in near if begin <= o.day < begin + span]
-            if begin <= day < begin + span and len(inside) >= most:
+            inside = [o for o in near if 0 <= (o.day - begin).days < per]
+            if (day - begin).days < per and len(inside) >= most:
                 return inside[-1], "cap", text
     return None
 
@@ -260,7 +260,9 @@ def _first_free_day(
 ) -> date | None:
     own = rules.channels.get(item.channel, (0, ""))[0]
     step = 1
-    while step <= rules.max_shift:
+    # No day after 9999-12-31 is free: a touch point that would need one stays, in conflict.
+    last = min(rules.max_shift, (date.max - item.day).days)
+    while step <= last:
         day = item.day + timedelta(days=step)
         if is_open(item.order[0], day):
             clash = _clash(item, day, accepted, rules)
@@ -274,8 +276,6 @@ def _first_free_day(
                 step = max(step + 1, (other.day - item.day).days + apart)
                 continue
         step += 1
-    # As stepping day by day would, leave the calendar with an OverflowError.
-    item.day + timedelta(days=rules.max_shift)
     return None
 
 
