@@ -286,6 +286,7 @@ class Compiled:
         subject_id = subject.id
         times = placing.times
         fromordinal = date.fromordinal
+        combine = datetime.combine
         new = tuple.__new__
         moved = False
         try:
@@ -309,14 +310,26 @@ class Compiled:
                     continue
                 at = times[rank]
                 dues = at.dues
+                aware = at.aware
+                folded = at.folded
+                offset = at.zone.utcoffset
                 for n, day, moves in planned:
                     due = dues.get(day)
                     if due is None:
-                        due, shifted, skipped = at.due(day)
-                        if shifted:
-                            moved = True
-                        if skipped is not None:
-                            moves = (*moves, skipped)
+                        # A day met for the first time: the contact time there, unless
+                        # it falls in a gap or a fold (its two readings differ).
+                        local = fromordinal(day)
+                        due = combine(local, aware)
+                        if offset(combine(local, folded)) == due.utcoffset():
+                            if len(dues) >= _DUES:
+                                dues.clear()
+                            dues[day] = due
+                        else:
+                            due, shifted, skipped = at.placed(day)
+                            if shifted:
+                                moved = True
+                            if skipped is not None:
+                                moves = (*moves, skipped)
                     point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
                     append((day, rank, position, n, new(TouchPoint, point)))
         except _Outside:
@@ -373,34 +386,33 @@ class Compiled:
 
 
 class _Time:
-    """One contact time in one zone: due times by day number, the RFC 5545 gap rule
-    applied only on the days where the time falls in a gap or fold."""
+    """One contact time in one zone, and its due times by day number.
 
-    __slots__ = ("_aware", "_folded", "_wall", "_zone", "dues")
+    :meth:`Compiled.run` reads :attr:`dues` and, for a day not there, combines the
+    day with :attr:`aware`: that is the due time unless the zone reads the wall time
+    differently with :attr:`folded` (a gap or a fold), when :meth:`placed` applies
+    the RFC 5545 rule.
+    """
+
+    __slots__ = ("aware", "dues", "folded", "wall", "zone")
 
     def __init__(self, wall: time, zone: ZoneInfo) -> None:
-        self._wall = wall
-        self._zone = zone
-        self._aware = wall.replace(tzinfo=zone)
-        self._folded = wall.replace(fold=1)
+        self.wall = wall
+        self.zone = zone
+        self.aware = wall.replace(tzinfo=zone)
+        self.folded = wall.replace(fold=1)
         # Due times of the days met so far where the time is neither in a gap nor in
         # a fold, at most _DUES of them (then it starts again: clearing a dict is one
         # step, safe if threads share the plan).
         self.dues: dict[int, datetime] = {}
 
-    def due(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
-        """The due time on day number ``day``; whether a gap moved it from the contact
-        time; and the adjustment that says so when the gap moved it to the next day."""
-        local = date.fromordinal(day)
-        due = datetime.combine(local, self._aware)
-        zone = self._zone
-        if zone.utcoffset(datetime.combine(local, self._folded)) == due.utcoffset():
-            dues = self.dues
-            if len(dues) >= _DUES:
-                dues.clear()
-            dues[day] = due
-            return due, False, None
-        wall = datetime.combine(local, self._wall)
+    def placed(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
+        """The due time on day number ``day``, where the contact time falls in a gap
+        or a fold; whether a gap moved it from the contact time; and the adjustment
+        that says so when the gap moved it to the next day."""
+        zone = self.zone
+        wall = datetime.combine(date.fromordinal(day), self.wall)
+        due = wall.replace(tzinfo=zone)
         placed = localize(wall, zone)
         if placed == due:
             return due, False, None  # a fold: the first of the two times stands
