@@ -454,7 +454,7 @@ def _planned(
     if step is None:  # ``at``, on its day
         if (upper is not None and first >= upper) or (lower is not None and first < lower):
             return _NONE
-        return ((1, first, ()),)
+        return ((1, first, ()),) if room > 0 else None
     # A series of whole days on no calendar: the days from the first on or after
     # ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once.
     days = step[1]
