@@ -105,6 +105,8 @@ _RULE_FIELDS: Final = frozenset(
 
 _WINDOW_FIELDS: Final = frozenset({"contact_time", "weekdays"})
 
+_fromordinal: Final = date.fromordinal
+
 _FIRST: Final = date.min.toordinal()
 _LAST: Final = date.max.toordinal()
 
@@ -120,12 +122,12 @@ def _add(day: int, months: int, days: int) -> int:
     """Day number ``day`` plus ``months`` calendar months (the day clamped to the end of
     the month), then plus ``days``: ``relativedelta(months=..., days=...)``'s order."""
     if months:
-        value = date.fromordinal(day)
-        years, month = divmod(value.month - 1 + months, 12)
-        year = value.year + years
+        value = _fromordinal(day)
+        month = value.month - 1 + months  # from 0, in the value's year
+        year = value.year + month // 12
         if not 1 <= year <= 9999:
             raise _Outside
-        month += 1
+        month = month % 12 + 1
         mday = value.day
         if mday > 28:
             mday = min(mday, _month_length(year, month))
@@ -378,8 +380,9 @@ class Compiled:
             return lower, end.toordinal(), end
         # The plan's horizon after the start or the earliest anchor (see default_end).
         origin = lower if lower is not None else min(values.values())
+        months, days = self._horizon
         try:
-            last = _add(origin, *self._horizon)
+            last = _add(origin, months, days)
         except _Outside:
             return lower, None, date.max
         return lower, None if last == _LAST else last, date.fromordinal(last)
