@@ -72,7 +72,7 @@ def change_days(draw: st.DrawFn) -> tuple[str, date]:
 @st.composite
 def shared_plans(draw: st.DrawFn) -> Plan:
     """A compiled plan: whole-day and calendar-month series, single touch points,
-    contact times by rule, and sometimes a business calendar."""
+    contact times by rule or none (all-day), and sometimes a business calendar."""
     every = draw(st.sampled_from(("1 day", "2 days", "1 week", "90 days", "1 month")))
     rules: list[dict[str, Any]] = [
         {
@@ -90,13 +90,14 @@ def shared_plans(draw: st.DrawFn) -> Plan:
         rules[0]["count"] = draw(st.integers(1, 30))
     if ending in ("until", "both"):
         rules[0]["until"] = draw(st.sampled_from(("renewal", "purchase + 20 days")))
+    all_day = draw(st.booleans())
     for rule in rules[1:]:
-        if draw(st.booleans()):
+        if not all_day and draw(st.booleans()):
             rule["contact_time"] = draw(st.sampled_from(TIMES))
     data: dict[str, Any] = {
         "plan": "shared",
         "timezone": "Europe/Berlin",
-        "contact_time": draw(st.sampled_from(TIMES)),
+        "contact_time": None if all_day else draw(st.sampled_from(TIMES)),
         "anchors": {"renewal": "purchase + 1 month"},
         "horizon": draw(st.sampled_from(("1 year", "2 months"))),
         "touchpoints": rules,
