@@ -29,10 +29,10 @@ in a gap, which two offset lookups tell.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from itertools import repeat
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -105,6 +105,8 @@ _RULE_FIELDS: Final = frozenset(
 
 _WINDOW_FIELDS: Final = frozenset({"contact_time", "weekdays"})
 
+_fromordinal: Final = date.fromordinal
+
 _FIRST: Final = date.min.toordinal()
 _LAST: Final = date.max.toordinal()
 
@@ -120,17 +122,30 @@ def _add(day: int, months: int, days: int) -> int:
     """Day number ``day`` plus ``months`` calendar months (the day clamped to the end of
     the month), then plus ``days``: ``relativedelta(months=..., days=...)``'s order."""
     if months:
-        value = date.fromordinal(day)
-        years, month = divmod(value.month - 1 + months, 12)
-        year = value.year + years
+        value = _fromordinal(day)
+        month = value.month - 1 + months  # from 0, in the value's year
+        year = value.year + month // 12
         if not 1 <= year <= 9999:
             raise _Outside
-        month += 1
-        day = date(year, month, min(value.day, monthrange(year, month)[1])).toordinal()
+        month = month % 12 + 1
+        mday = value.day
+        if mday > 28:
+            mday = min(mday, _month_length(year, month))
+        day = date(year, month, mday).toordinal()
     day += days
     if not _FIRST <= day <= _LAST:
         raise _Outside
     return day
+
+
+def _month_length(year: int, month: int) -> int:
+    """The number of days in ``month`` of ``year`` (``calendar.monthrange``'s second)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return _MONTH_LENGTHS[month]
+
+
+_MONTH_LENGTHS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _shift(expression: AnchorExpression) -> _Shift | None:
@@ -261,22 +276,71 @@ class Compiled:
         if zone_key is None:
             if self._times:
                 return None  # the engine says the subject needs a zone
-            placing = _Zone(UTC, ())
+            placing = _NO_ZONE
         else:
             placing = self._zones.get(zone_key) or self._zone(zone_key)
+        # Each touch point is made as it is found, behind its sort key: (day, contact
+        # time rank, rule position, occurrence) orders touch points as their due times
+        # do (except where a gap moved one, which is sorted again) and never ties.
+        found: list[tuple[int, int, int, int, TouchPoint]] = []
+        append = found.append
+        plan_id = self._plan.id
+        subject_id = subject.id
+        times = placing.times
+        fromordinal = date.fromordinal
+        combine = datetime.combine
+        new = tuple.__new__
+        moved = False
         try:
             values = self._anchors(subject, placing.zone)
             if values is None:
                 return None
             lower, upper, window_end = self._window(values, start, end)
-            found: list[_Found] = []
             for compiled_rule in self._rules:
-                _rule_days(compiled_rule, values, lower, upper, found)
-            if len(found) > limit:
-                return None  # the engine raises TooManyTouchPointsError
-            points = self._place(subject.id, found, placing)
+                planned = _planned(compiled_rule, values, lower, upper, limit - len(found))
+                if planned is None:
+                    return None  # the engine raises TooManyTouchPointsError
+                rank = compiled_rule.rank
+                position = compiled_rule.position
+                rule = compiled_rule.rule
+                rule_id = rule.id
+                if rank < 0:
+                    for n, day, moves in planned:
+                        on = fromordinal(day)
+                        point = (plan_id, rule_id, subject_id, n, on, rule, moves, None, 1)
+                        append((day, rank, position, n, new(TouchPoint, point)))
+                    continue
+                at = times[rank]
+                dues = at.dues
+                aware = at.aware
+                folded = at.folded
+                offset = at.zone.utcoffset
+                for n, day, moves in planned:
+                    due = dues.get(day)
+                    if due is None:
+                        # A day met for the first time: the contact time there, unless
+                        # it falls in a gap or a fold (its two readings differ).
+                        local = fromordinal(day)
+                        due = combine(local, aware)
+                        if offset(combine(local, folded)) == due.utcoffset():
+                            if len(dues) >= _DUES:
+                                dues.clear()
+                            dues[day] = due
+                        else:
+                            due, shifted, skipped = at.placed(day)
+                            if shifted:
+                                moved = True
+                            if skipped is not None:
+                                moves = (*moves, skipped)
+                    point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
+                    append((day, rank, position, n, new(TouchPoint, point)))
         except _Outside:
             return None
+        found.sort()
+        points = [entry[4] for entry in found]
+        if moved:  # a gap moved a touch point: it may now come after later ones
+            positions = self._positions
+            points.sort(key=lambda point: (point.due, positions[point.rule_id], point.occurrence))
         return points, window_end
 
     def _zone(self, key: str) -> _Zone:
@@ -316,78 +380,42 @@ class Compiled:
             return lower, end.toordinal(), end
         # The plan's horizon after the start or the earliest anchor (see default_end).
         origin = lower if lower is not None else min(values.values())
+        months, days = self._horizon
         try:
-            last = _add(origin, *self._horizon)
+            last = _add(origin, months, days)
         except _Outside:
             return lower, None, date.max
         return lower, None if last == _LAST else last, date.fromordinal(last)
 
-    def _place(self, subject_id: str, found: list[_Found], placing: _Zone) -> list[TouchPoint]:
-        """The touch points of ``found``, in order, each due on its day at its contact
-        time in the zone (a date for an all-day plan)."""
-        found.sort()  # by day, contact time, rule position and occurrence
-        plan_id = self._plan.id
-        new = tuple.__new__
-        points: list[TouchPoint] = []
-        append = points.append
-        fromordinal = date.fromordinal
-        times = placing.times
-        moved = False
-        for day, rank, _, occurrence, moves, rule in found:
-            due: date
-            if rank < 0:
-                due = fromordinal(day)
-            else:
-                at = times[rank]
-                known = at.dues.get(day)
-                if known is not None:
-                    due = known
-                else:
-                    due, shifted, skipped = at.due(day)
-                    moved = moved or shifted
-                    if skipped is not None:
-                        moves = (*moves, skipped)
-            append(
-                new(
-                    TouchPoint,
-                    (plan_id, rule.id, subject_id, occurrence, due, rule, moves, None, 1),
-                )
-            )
-        if moved:  # a gap moved a touch point: it may now come after later ones
-            positions = self._positions
-            points.sort(key=lambda point: (point.due, positions[point.rule_id], point.occurrence))
-        return points
-
 
 class _Time:
-    """One contact time in one zone: due times by day number, the RFC 5545 gap rule
-    applied only on the days where the time falls in a gap or fold."""
+    """One contact time in one zone, and its due times by day number.
 
-    __slots__ = ("_aware", "_folded", "_wall", "_zone", "dues")
+    :meth:`Compiled.run` reads :attr:`dues` and, for a day not there, combines the
+    day with :attr:`aware`: that is the due time unless the zone reads the wall time
+    differently with :attr:`folded` (a gap or a fold), when :meth:`placed` applies
+    the RFC 5545 rule.
+    """
+
+    __slots__ = ("aware", "dues", "folded", "wall", "zone")
 
     def __init__(self, wall: time, zone: ZoneInfo) -> None:
-        self._wall = wall
-        self._zone = zone
-        self._aware = wall.replace(tzinfo=zone)
-        self._folded = wall.replace(fold=1)
+        self.wall = wall
+        self.zone = zone
+        self.aware = wall.replace(tzinfo=zone)
+        self.folded = wall.replace(fold=1)
         # Due times of the days met so far where the time is neither in a gap nor in
         # a fold, at most _DUES of them (then it starts again: clearing a dict is one
         # step, safe if threads share the plan).
         self.dues: dict[int, datetime] = {}
 
-    def due(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
-        """The due time on day number ``day``; whether a gap moved it from the contact
-        time; and the adjustment that says so when the gap moved it to the next day."""
-        local = date.fromordinal(day)
-        due = datetime.combine(local, self._aware)
-        zone = self._zone
-        if zone.utcoffset(datetime.combine(local, self._folded)) == due.utcoffset():
-            dues = self.dues
-            if len(dues) >= _DUES:
-                dues.clear()
-            dues[day] = due
-            return due, False, None
-        wall = datetime.combine(local, self._wall)
+    def placed(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
+        """The due time on day number ``day``, where the contact time falls in a gap
+        or a fold; whether a gap moved it from the contact time; and the adjustment
+        that says so when the gap moved it to the next day."""
+        zone = self.zone
+        wall = datetime.combine(date.fromordinal(day), self.wall)
+        due = wall.replace(tzinfo=zone)
         placed = localize(wall, zone)
         if placed == due:
             return due, False, None  # a fold: the first of the two times stands
@@ -406,40 +434,74 @@ class _Zone(NamedTuple):
 _DUES: Final = 8_192
 """The most due times one contact time keeps per zone."""
 
+_NO_ZONE: Final = _Zone(UTC, ())
+"""Where an all-day plan's touch points are placed for a subject with no zone."""
 
-_Found = tuple[int, int, int, int, tuple[Adjustment, ...], Rule]
-"""A touch point found: day number, contact time rank, rule position, occurrence,
-adjustments and rule (sorted in this order, which never reaches the last two)."""
+
+_Planned = tuple[int, int, tuple[Adjustment, ...]]
+"""A touch point's day found: occurrence, day number and the adjustments moving it there."""
+
+_NONE: Final = ((0, 0, ()),)[:0]
+
+
+def _planned(
+    compiled_rule: _Rule, values: dict[str, int], lower: int | None, upper: int | None, room: int
+) -> Iterable[_Planned] | None:
+    """One rule's touch points in the window, as the engine's ``rule_entries`` finds
+    them; None when there are more than ``room``."""
+    name, months, offset = compiled_rule.start
+    first = _add(values[name], months, offset)
+    step = compiled_rule.step
+    if compiled_rule.days is not None or (step is not None and (step[0] or step[1] <= 0)):
+        return _rule_days(compiled_rule, values, first, lower, upper, room)
+    if step is None:  # ``at``, on its day
+        if (upper is not None and first >= upper) or (lower is not None and first < lower):
+            return _NONE
+        return ((1, first, ()),) if room > 0 else None
+    # A series of whole days on no calendar: the days from the first on or after
+    # ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once.
+    days = step[1]
+    last = _LAST
+    if compiled_rule.until is not None:
+        until_name, until_months, until_days = compiled_rule.until
+        last = _add(values[until_name], until_months, until_days)
+    if upper is not None and upper <= last:
+        last = upper - 1
+    count = compiled_rule.count
+    if count is not None:
+        last = min(last, first + days * (count - 1))
+    n = 1 if lower is None or first >= lower else (lower - first + days - 1) // days + 1
+    found = range(first + days * (n - 1), last + 1, days)
+    if len(found) > room:
+        return None
+    return zip(range(n, n + len(found)), found, repeat(()))
 
 
 def _rule_days(
     compiled_rule: _Rule,
     values: dict[str, int],
+    first: int,
     lower: int | None,
     upper: int | None,
-    found: list[_Found],
-) -> None:
-    """Add the day numbers of one rule's touch points in the window to ``found``, as
-    the engine's ``rule_entries`` finds them: the series searched from ``reach`` days
-    before the window to ``reach`` days after it, each day rolled, then kept if it
-    falls inside."""
+    room: int,
+) -> list[_Planned] | None:
+    """The touch points of one rule in the window, as the engine's ``rule_entries``
+    finds them: the series searched from ``reach`` days before the window to ``reach``
+    days after it, each day rolled, then kept if it falls inside; None when there are
+    more than ``room``."""
     days = compiled_rule.days
     reach = days.reach if days is not None else 0
     # widen(): a bound that would leave the calendar stays where it is.
     seek = lower if lower is None or lower - reach < _FIRST else lower - reach
     stop = upper if upper is None or upper + reach > _LAST else upper + reach
-    name, months, offset = compiled_rule.start
-    anchor = values[name]
-    first = _add(anchor, months, offset)
-    position = compiled_rule.position
-    rank = compiled_rule.rank
-    rule = compiled_rule.rule
     step = compiled_rule.step
     planned: Iterable[tuple[int, int]]
     if step is None:
         planned = ((1, first),)
     else:
-        planned = _series(compiled_rule, values, anchor, first, step, seek, stop)
+        name = compiled_rule.start[0]
+        planned = _series(compiled_rule, values, values[name], first, step, seek, stop)
+    found: list[_Planned] = []
     for occurrence, day in planned:
         if stop is not None and day >= stop:
             break
@@ -448,7 +510,10 @@ def _rule_days(
             day, moves = days.roll(day)
         if (upper is not None and day >= upper) or (lower is not None and day < lower):
             continue
-        found.append((day, rank, position, occurrence, moves, rule))
+        found.append((occurrence, day, moves))
+        if len(found) > room:
+            return None
+    return found
 
 
 def _series(
