@@ -279,17 +279,9 @@ class Compiled:
             placing = _NO_ZONE
         else:
             placing = self._zones.get(zone_key) or self._zone(zone_key)
-        # Each touch point is made as it is found, behind its sort key: (day, contact
-        # time rank, rule position, occurrence) orders touch points as their due times
-        # do (except where a gap moved one, which is sorted again) and never ties.
-        found: list[tuple[int, int, int, int, TouchPoint]] = []
-        append = found.append
-        plan_id = self._plan.id
+        # Each touch point is made as it is found, behind its sort key (see _points).
+        found: list[_Keyed] = []
         subject_id = subject.id
-        times = placing.times
-        fromordinal = date.fromordinal
-        combine = datetime.combine
-        new = tuple.__new__
         moved = False
         try:
             values = self._anchors(subject, placing.zone)
@@ -300,48 +292,76 @@ class Compiled:
                 planned = _planned(compiled_rule, values, lower, upper, limit - len(found))
                 if planned is None:
                     return None  # the engine raises TooManyTouchPointsError
-                rank = compiled_rule.rank
-                position = compiled_rule.position
-                rule = compiled_rule.rule
-                rule_id = rule.id
-                if rank < 0:
-                    for n, day, moves in planned:
-                        on = fromordinal(day)
-                        point = (plan_id, rule_id, subject_id, n, on, rule, moves, None, 1)
-                        append((day, rank, position, n, new(TouchPoint, point)))
-                    continue
-                at = times[rank]
-                dues = at.dues
-                aware = at.aware
-                folded = at.folded
-                offset = at.zone.utcoffset
-                for n, day, moves in planned:
-                    due = dues.get(day)
-                    if due is None:
-                        # A day met for the first time: the contact time there, unless
-                        # it falls in a gap or a fold (its two readings differ).
-                        local = fromordinal(day)
-                        due = combine(local, aware)
-                        if offset(combine(local, folded)) == due.utcoffset():
-                            if len(dues) >= _DUES:
-                                dues.clear()
-                            dues[day] = due
-                        else:
-                            due, shifted, skipped = at.placed(day)
-                            if shifted:
-                                moved = True
-                            if skipped is not None:
-                                moves = (*moves, skipped)
-                    point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
-                    append((day, rank, position, n, new(TouchPoint, point)))
+                if self._points(compiled_rule, planned, placing, subject_id, found):
+                    moved = True
         except _Outside:
             return None
+        return self._ordered(found, moved), window_end
+
+    def _points(
+        self,
+        compiled_rule: _Rule,
+        planned: Iterable[_Planned],
+        placing: _Zone,
+        subject_id: str,
+        found: list[_Keyed],
+    ) -> bool:
+        """Make one rule's touch points on the days planned, each behind its sort key,
+        into ``found``; whether a gap moved one from its contact time.
+
+        The key (day, contact time rank, rule position, occurrence) orders touch
+        points as their due times do (except where a gap moved one, which
+        :meth:`_ordered` sorts again) and never ties."""
+        append = found.append
+        plan_id = self._plan.id
+        fromordinal = date.fromordinal
+        new = tuple.__new__
+        rank = compiled_rule.rank
+        position = compiled_rule.position
+        rule = compiled_rule.rule
+        rule_id = rule.id
+        if rank < 0:
+            for n, day, moves in planned:
+                on = fromordinal(day)
+                point = (plan_id, rule_id, subject_id, n, on, rule, moves, None, 1)
+                append((day, rank, position, n, new(TouchPoint, point)))
+            return False
+        moved = False
+        combine = datetime.combine
+        at = placing.times[rank]
+        dues = at.dues
+        aware = at.aware
+        folded = at.folded
+        offset = at.zone.utcoffset
+        for n, day, moves in planned:
+            due = dues.get(day)
+            if due is None:
+                # A day met for the first time: the contact time there, unless it
+                # falls in a gap or a fold (its two readings differ).
+                local = fromordinal(day)
+                due = combine(local, aware)
+                if offset(combine(local, folded)) == due.utcoffset():
+                    if len(dues) >= _DUES:
+                        dues.clear()
+                    dues[day] = due
+                else:
+                    due, shifted, skipped = at.placed(day)
+                    if shifted:
+                        moved = True
+                    if skipped is not None:
+                        moves = (*moves, skipped)
+            point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
+            append((day, rank, position, n, new(TouchPoint, point)))
+        return moved
+
+    def _ordered(self, found: list[_Keyed], moved: bool) -> list[TouchPoint]:
+        """The touch points of ``found`` in order."""
         found.sort()
         points = [entry[4] for entry in found]
         if moved:  # a gap moved a touch point: it may now come after later ones
             positions = self._positions
             points.sort(key=lambda point: (point.due, positions[point.rule_id], point.occurrence))
-        return points, window_end
+        return points
 
     def _zone(self, key: str) -> _Zone:
         zone = zone_for(key)
@@ -440,6 +460,10 @@ _NO_ZONE: Final = _Zone(UTC, ())
 
 _Planned = tuple[int, int, tuple[Adjustment, ...]]
 """A touch point's day found: occurrence, day number and the adjustments moving it there."""
+
+_Keyed = tuple[int, int, int, int, TouchPoint]
+"""A touch point behind its sort key: day number, contact time rank, rule position and
+occurrence."""
 
 _NONE: Final = ((0, 0, ()),)[:0]
 

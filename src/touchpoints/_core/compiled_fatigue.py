@@ -35,7 +35,7 @@ from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import labeller
 from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, TouchPoint
 from touchpoints._core.rows import Entry
-from touchpoints._model import Fatigue, Memo, OpenDays, Plan, Subject
+from touchpoints._model import Adjustment, Fatigue, Memo, OpenDays, Plan, Rule, Subject
 
 __all__ = ["FatigueCompiled", "Outcome", "compiled_fatigue"]
 
@@ -49,6 +49,10 @@ class Outcome(NamedTuple):
     omitted: tuple[Omission, ...]
     conflicts: tuple[Conflict, ...]
 
+
+_Found = tuple[int, int, int, int, tuple[Adjustment, ...], Rule]
+"""A touch point found: day number, contact time rank, rule position, occurrence, the
+adjustments moving it there and its rule."""
 
 _Spans = tuple[tuple[str | None, int, int], ...]
 """Fatigue rules as spans: (channel or None for every one, most touch points, days).
@@ -69,7 +73,7 @@ def _spans(rules: Fatigue) -> _Spans:
     return tuple(spans)
 
 
-_Resolved = tuple[tuple[plain._Found, ...], tuple[Omission, ...], tuple[Conflict, ...]]
+_Resolved = tuple[tuple[_Found, ...], tuple[Omission, ...], tuple[Conflict, ...]]
 """A resolution: the touch points kept in the window, the omissions, the conflicts."""
 
 _RESOLVED: Final = 4_096
@@ -159,13 +163,16 @@ class FatigueCompiled:
             reach = upper
             if upper is not None and upper + self._margin <= plain._LAST:
                 reach = upper + self._margin
-            found: list[plain._Found] = []
+            found: list[_Found] = []
             for compiled_rule in base._rules:
-                plain._rule_days(compiled_rule, values, None, reach, found)
+                planned = plain._planned(compiled_rule, values, None, reach, limit - len(found))
+                if planned is None:
+                    return None  # the engine raises TooManyTouchPointsError
+                rank, position = compiled_rule.rank, compiled_rule.position
+                rule = compiled_rule.rule
+                found.extend((day, rank, position, n, moves, rule) for n, day, moves in planned)
         except plain._Outside:
             return None
-        if len(found) > limit:
-            return None  # the engine raises TooManyTouchPointsError
         omitted: tuple[Omission, ...] = ()
         conflicts: tuple[Conflict, ...] = ()
         if self._meets_a_rule(found):
@@ -188,10 +195,18 @@ class FatigueCompiled:
                 for point in found
                 if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower)
             ]
-        points = base._place(subject.id, found, placing)
-        return Outcome(points, window_end, omitted, conflicts)
+        by_rule: dict[int, list[plain._Planned]] = {}
+        for day, _, position, n, moves, _ in found:
+            by_rule.setdefault(position, []).append((n, day, moves))
+        keyed: list[plain._Keyed] = []
+        moved = False
+        for compiled_rule in base._rules:
+            planned = by_rule.get(compiled_rule.position)
+            if planned and base._points(compiled_rule, planned, placing, subject.id, keyed):
+                moved = True
+        return Outcome(base._ordered(keyed, moved), window_end, omitted, conflicts)
 
-    def _meets_a_rule(self, found: list[plain._Found]) -> bool:
+    def _meets_a_rule(self, found: list[_Found]) -> bool:
         """Whether some spacing or cap holds more touch points than it allows: only
         then can resolution change anything."""
         every: list[int] | None = None  # every touch point's day, sorted once
@@ -208,7 +223,7 @@ class FatigueCompiled:
         return False
 
     def _resolve(
-        self, found: list[plain._Found], lower: int | None, upper: int | None
+        self, found: list[_Found], lower: int | None, upper: int | None
     ) -> _Resolved | None:
         """Resolve fatigue on ``found`` as the engine does: its rows in the engine's
         order (by rule, then occurrence), the resolution, then the window."""
