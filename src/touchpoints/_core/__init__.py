@@ -15,7 +15,9 @@ module. Its submodules, each building on the ones listed before it:
 - ``fatigue``: resolving spacing and caps.
 - ``entries``: one rule's touch points of one term.
 - ``conversions``: touch points and schedules to JSON-ready data and back.
+- ``compiled_days``: a compiled rule's days: day-number arithmetic, rolls, a window's days.
 - ``compiled``: the compiled path, a plan as day-number arithmetic, kept with the plan.
+- ``compiled_fatigue``: the compiled path for plans with contact fatigue.
 - ``engine``: schedule() and schedule_many(), the orchestrator.
 - ``validity``: how far a schedule holds when its window moves.
 - ``explain``: plans in plain words.
@@ -45,6 +47,7 @@ from touchpoints._core.outputs import (
     TouchPoint,
     short_text,
 )
+from touchpoints._core.validity import Validity, horizon_end, validity, window_end
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -57,9 +60,11 @@ __all__ = [
     "RuleTable",
     "Schedule",
     "TouchPoint",
+    "Validity",
     "each",
     "explain_plan",
     "explain_rule",
+    "horizon_end",
     "one_line",
     "read_rules",
     "read_touch_point",
@@ -72,4 +77,6 @@ __all__ = [
     "short_text",
     "touch_point_id",
     "touch_point_to_json",
+    "validity",
+    "window_end",
 ]

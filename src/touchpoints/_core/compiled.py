@@ -29,24 +29,32 @@ in a gap, which two offset lookups tell.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, time
-from itertools import repeat
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from touchpoints._core.arithmetic import UTC, roll, skipped_day
+from touchpoints._core.arithmetic import UTC, skipped_day
+from touchpoints._core.compiled_days import (
+    LAST,
+    CompiledRule,
+    Outside,
+    Planned,
+    RollingDays,
+    Shift,
+    advance,
+    planned_days,
+    shift_of,
+    step_of,
+)
 from touchpoints._core.outputs import TouchPoint
-from touchpoints._core.series import first_at_or_after
 from touchpoints._errors import ScheduleError
 from touchpoints._model import (
     Adjustment,
-    AnchorExpression,
     ChannelWindow,
-    Duration,
     Memo,
     OpenDays,
     Plan,
@@ -105,64 +113,6 @@ _RULE_FIELDS: Final = frozenset(
 
 _WINDOW_FIELDS: Final = frozenset({"contact_time", "weekdays"})
 
-_fromordinal: Final = date.fromordinal
-
-_FIRST: Final = date.min.toordinal()
-_LAST: Final = date.max.toordinal()
-
-_Shift = tuple[str, int, int]
-"""An anchor expression compiled: the anchor's name, signed months and signed days."""
-
-
-class _Outside(Exception):
-    """A day number left the years 1 to 9999 (the generic engine says how)."""
-
-
-def _add(day: int, months: int, days: int) -> int:
-    """Day number ``day`` plus ``months`` calendar months (the day clamped to the end of
-    the month), then plus ``days``: ``relativedelta(months=..., days=...)``'s order."""
-    if months:
-        value = _fromordinal(day)
-        month = value.month - 1 + months  # from 0, in the value's year
-        year = value.year + month // 12
-        if not 1 <= year <= 9999:
-            raise _Outside
-        month = month % 12 + 1
-        mday = value.day
-        if mday > 28:
-            mday = min(mday, _month_length(year, month))
-        day = date(year, month, mday).toordinal()
-    day += days
-    if not _FIRST <= day <= _LAST:
-        raise _Outside
-    return day
-
-
-def _month_length(year: int, month: int) -> int:
-    """The number of days in ``month`` of ``year`` (``calendar.monthrange``'s second)."""
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return _MONTH_LENGTHS[month]
-
-
-_MONTH_LENGTHS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _shift(expression: AnchorExpression) -> _Shift | None:
-    """An anchor expression as (anchor, months, days), or None if it is not compiled."""
-    offset = expression.offset
-    if offset.business_days or offset.has_time:
-        return None
-    sign = expression.sign
-    months = sign * (offset.years * 12 + offset.months)
-    return expression.anchor, months, sign * (offset.weeks * 7 + offset.days)
-
-
-def _step(duration: Duration) -> tuple[int, int] | None:
-    if duration.business_days or duration.has_time or duration.is_zero:
-        return None
-    return duration.years * 12 + duration.months, duration.weeks * 7 + duration.days
-
 
 def _only_known(model: BaseModel, known: frozenset[str]) -> bool:
     """True when every field of ``model`` outside ``known`` has its default value."""
@@ -172,45 +122,6 @@ def _only_known(model: BaseModel, known: frozenset[str]) -> bool:
         ):
             return False
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    """One rule compiled: where its days come from and how its touch points are made."""
-
-    position: int
-    rule: Rule
-    start: _Shift  # ``at``, or a series' ``starting``
-    step: tuple[int, int] | None  # a series' months and days; None for ``at``
-    until: _Shift | None
-    count: int | None
-    time: time | None
-    days: _Calendar | None  # the calendar its touch points roll on, None: they stay
-    rank: int = -1  # its contact time's place among the plan's, earliest first
-
-
-class _Calendar:
-    """A rule's business calendar, with the rolls of the days met so far."""
-
-    __slots__ = ("_days", "_rolls", "reach")
-
-    def __init__(self, days: OpenDays) -> None:
-        self._days = days
-        self.reach = days.reach
-        # At most _DUES of them, then it starts again (clearing is one step).
-        self._rolls: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
-
-    def roll(self, day: int) -> tuple[int, tuple[Adjustment, ...]]:
-        """Day number ``day`` moved off a closed day, and the adjustment saying why."""
-        known = self._rolls.get(day)
-        if known is not None:
-            return known
-        moved, moves = roll(date.fromordinal(day), self._days)
-        rolls = self._rolls
-        if len(rolls) >= _DUES:
-            rolls.clear()
-        rolls[day] = result = moved.toordinal(), moves
-        return result
 
 
 class Compiled:
@@ -230,8 +141,8 @@ class Compiled:
     def __init__(
         self,
         plan: Plan,
-        rules: tuple[_Rule, ...],
-        derived: Mapping[str, _Shift],
+        rules: tuple[CompiledRule, ...],
+        derived: Mapping[str, Shift],
         horizon: tuple[int, int],
     ) -> None:
         self._plan = plan
@@ -241,7 +152,7 @@ class Compiled:
         names.update(dict.fromkeys(plan.anchors))
         # Every anchor the plan reads, each after the one it is derived from, with its
         # derivation (None for a subject's own anchor): a subject's date wins over it.
-        order: dict[str, _Shift | None] = {}
+        order: dict[str, Shift | None] = {}
 
         def visit(name: str) -> None:
             if name not in order:
@@ -289,19 +200,19 @@ class Compiled:
                 return None
             lower, upper, window_end = self._window(values, start, end)
             for compiled_rule in self._rules:
-                planned = _planned(compiled_rule, values, lower, upper, limit - len(found))
+                planned = planned_days(compiled_rule, values, lower, upper, limit - len(found))
                 if planned is None:
                     return None  # the engine raises TooManyTouchPointsError
                 if self._points(compiled_rule, planned, placing, subject_id, found):
                     moved = True
-        except _Outside:
+        except Outside:
             return None
         return self._ordered(found, moved), window_end
 
     def _points(
         self,
-        compiled_rule: _Rule,
-        planned: Iterable[_Planned],
+        compiled_rule: CompiledRule,
+        planned: Iterable[Planned],
         placing: _Zone,
         subject_id: str,
         found: list[_Keyed],
@@ -380,7 +291,7 @@ class Compiled:
                     try:
                         raw = to_local_date(raw, zone)
                     except ScheduleError:
-                        raise _Outside from None
+                        raise Outside from None
                 values[name] = raw.toordinal()
                 continue
             if shift is None:
@@ -388,7 +299,7 @@ class Compiled:
             base = values.get(shift[0])
             if base is None:
                 return None
-            values[name] = _add(base, shift[1], shift[2])
+            values[name] = advance(base, shift[1], shift[2])
         return values
 
     def _window(
@@ -402,10 +313,10 @@ class Compiled:
         origin = lower if lower is not None else min(values.values())
         months, days = self._horizon
         try:
-            last = _add(origin, months, days)
-        except _Outside:
+            last = advance(origin, months, days)
+        except Outside:
             return lower, None, date.max
-        return lower, None if last == _LAST else last, date.fromordinal(last)
+        return lower, None if last == LAST else last, date.fromordinal(last)
 
 
 class _Time:
@@ -458,137 +369,9 @@ _NO_ZONE: Final = _Zone(UTC, ())
 """Where an all-day plan's touch points are placed for a subject with no zone."""
 
 
-_Planned = tuple[int, int, tuple[Adjustment, ...]]
-"""A touch point's day found: occurrence, day number and the adjustments moving it there."""
-
 _Keyed = tuple[int, int, int, int, TouchPoint]
 """A touch point behind its sort key: day number, contact time rank, rule position and
 occurrence."""
-
-_NONE: Final = ((0, 0, ()),)[:0]
-
-
-def _planned(
-    compiled_rule: _Rule, values: dict[str, int], lower: int | None, upper: int | None, room: int
-) -> Iterable[_Planned] | None:
-    """One rule's touch points in the window, as the engine's ``rule_entries`` finds
-    them; None when there are more than ``room``."""
-    name, months, offset = compiled_rule.start
-    first = _add(values[name], months, offset)
-    step = compiled_rule.step
-    if compiled_rule.days is not None or (step is not None and (step[0] or step[1] <= 0)):
-        return _rule_days(compiled_rule, values, first, lower, upper, room)
-    if step is None:  # ``at``, on its day
-        if (upper is not None and first >= upper) or (lower is not None and first < lower):
-            return _NONE
-        return ((1, first, ()),) if room > 0 else None
-    # A series of whole days on no calendar: the days from the first on or after
-    # ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once.
-    days = step[1]
-    last = _LAST
-    if compiled_rule.until is not None:
-        until_name, until_months, until_days = compiled_rule.until
-        last = _add(values[until_name], until_months, until_days)
-    if upper is not None and upper <= last:
-        last = upper - 1
-    count = compiled_rule.count
-    if count is not None:
-        last = min(last, first + days * (count - 1))
-    n = 1 if lower is None or first >= lower else (lower - first + days - 1) // days + 1
-    found = range(first + days * (n - 1), last + 1, days)
-    if len(found) > room:
-        return None
-    return zip(range(n, n + len(found)), found, repeat(()))
-
-
-def _rule_days(
-    compiled_rule: _Rule,
-    values: dict[str, int],
-    first: int,
-    lower: int | None,
-    upper: int | None,
-    room: int,
-) -> list[_Planned] | None:
-    """The touch points of one rule in the window, as the engine's ``rule_entries``
-    finds them: the series searched from ``reach`` days before the window to ``reach``
-    days after it, each day rolled, then kept if it falls inside; None when there are
-    more than ``room``."""
-    days = compiled_rule.days
-    reach = days.reach if days is not None else 0
-    # widen(): a bound that would leave the calendar stays where it is.
-    seek = lower if lower is None or lower - reach < _FIRST else lower - reach
-    stop = upper if upper is None or upper + reach > _LAST else upper + reach
-    step = compiled_rule.step
-    planned: Iterable[tuple[int, int]]
-    if step is None:
-        planned = ((1, first),)
-    else:
-        name = compiled_rule.start[0]
-        planned = _series(compiled_rule, values, values[name], first, step, seek, stop)
-    found: list[_Planned] = []
-    for occurrence, day in planned:
-        if stop is not None and day >= stop:
-            break
-        moves: tuple[Adjustment, ...] = ()
-        if days is not None:
-            day, moves = days.roll(day)
-        if (upper is not None and day >= upper) or (lower is not None and day < lower):
-            continue
-        found.append((occurrence, day, moves))
-        if len(found) > room:
-            return None
-    return found
-
-
-def _series(
-    compiled_rule: _Rule,
-    values: dict[str, int],
-    anchor: int,
-    first: int,
-    step: tuple[int, int],
-    seek: int | None,
-    stop: int | None,
-) -> Iterator[tuple[int, int]]:
-    """A series' occurrence numbers and planned day numbers, from the first one on or
-    after ``seek`` up to the first one on or after ``stop``, its ``until`` or its
-    ``count`` (``occurrences`` in the engine)."""
-    months, days = step
-    _, base_months, base_days = compiled_rule.start
-    until = _LAST
-    if compiled_rule.until is not None:
-        until_name, until_months, until_days = compiled_rule.until
-        until = min(until, _add(values[until_name], until_months, until_days))
-    count = compiled_rule.count
-    if not months:
-        # Whole days: the first occurrence on or after ``seek`` in one division.
-        n = 1 if seek is None or first >= seek else -((first - seek) // days) + 1
-        day = first + days * (n - 1)
-        while (count is None or n <= count) and day <= until:
-            yield n, day
-            if stop is not None and day >= stop:
-                return
-            n += 1
-            day += days
-        return
-
-    def nth(n: int) -> int:
-        try:
-            return _add(anchor, base_months + months * (n - 1), base_days + days * (n - 1))
-        except _Outside:
-            raise OverflowError from None
-
-    n = 1 if seek is None else first_at_or_after(nth, seek)  # type: ignore[arg-type]
-    while count is None or n <= count:
-        try:
-            day = nth(n)
-        except OverflowError:
-            return
-        if day > until:
-            return
-        yield n, day
-        if stop is not None and day >= stop:
-            return
-        n += 1
 
 
 def compiled(plan: Plan) -> Compiled | None:
@@ -608,16 +391,16 @@ def compiled(plan: Plan) -> Compiled | None:
 def _compile(plan: Plan) -> Compiled | None:
     if not _only_known(plan, _PLAN_FIELDS):
         return None
-    horizon = _step(plan.horizon)
+    horizon = step_of(plan.horizon)
     if horizon is None and not plan.horizon.is_zero:
         return None
-    derived: dict[str, _Shift] = {}
+    derived: dict[str, Shift] = {}
     for name, expression in plan.anchors.items():
-        shift = _shift(expression)
+        shift = shift_of(expression)
         if shift is None:
             return None
         derived[name] = shift
-    rules: list[_Rule] = []
+    rules: list[CompiledRule] = []
     for position, rule in enumerate(plan.rules):
         compiled_rule = _compile_rule(plan, position, rule)
         if compiled_rule is None:
@@ -632,7 +415,7 @@ def _compile(plan: Plan) -> Compiled | None:
     return Compiled(plan, ranked, derived, horizon or (0, 0))
 
 
-def _compile_rule(plan: Plan, position: int, rule: Rule) -> _Rule | None:
+def _compile_rule(plan: Plan, position: int, rule: Rule) -> CompiledRule | None:
     if not _only_known(rule, _RULE_FIELDS):
         return None
     window: ChannelWindow | None = plan.channels.get(rule.channel)
@@ -640,17 +423,17 @@ def _compile_rule(plan: Plan, position: int, rule: Rule) -> _Rule | None:
         return None
     step = None
     if rule.at is not None:
-        start = _shift(rule.at)
+        start = shift_of(rule.at)
     elif rule.every is not None and rule.starting is not None:
-        start = _shift(rule.starting)
-        step = _step(rule.every)
+        start = shift_of(rule.starting)
+        step = step_of(rule.every)
         if step is None:
             return None
     else:
         return None  # an rrule, or a kind this module does not know
     until = None
     if rule.until is not None:
-        until = _shift(rule.until)
+        until = shift_of(rule.until)
         if until is None:
             return None
     if start is None:
@@ -670,5 +453,5 @@ def _compile_rule(plan: Plan, position: int, rule: Rule) -> _Rule | None:
         or weekdays is not None
     ):
         open_days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
-        days = _Calendar(open_days.with_weekdays(weekdays))
-    return _Rule(position, rule, start, step, until, rule.count, contact_time, days)
+        days = RollingDays(open_days.with_weekdays(weekdays))
+    return CompiledRule(position, rule, start, step, until, rule.count, contact_time, days)

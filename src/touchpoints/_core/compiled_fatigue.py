@@ -30,6 +30,7 @@ from operator import sub
 from typing import Final, NamedTuple
 
 from touchpoints._core import compiled as plain
+from touchpoints._core import compiled_days as rule_days
 from touchpoints._core.arithmetic import UTC
 from touchpoints._core.fatigue import resolve_fatigue
 from touchpoints._core.lifecycle import labeller
@@ -161,17 +162,19 @@ class FatigueCompiled:
             # From the first touch point on, to the end widened as the engine's widen()
             # does (a bound that would leave the calendar stays where it is).
             reach = upper
-            if upper is not None and upper + self._margin <= plain._LAST:
+            if upper is not None and upper + self._margin <= rule_days.LAST:
                 reach = upper + self._margin
             found: list[_Found] = []
             for compiled_rule in base._rules:
-                planned = plain._planned(compiled_rule, values, None, reach, limit - len(found))
+                planned = rule_days.planned_days(
+                    compiled_rule, values, None, reach, limit - len(found)
+                )
                 if planned is None:
                     return None  # the engine raises TooManyTouchPointsError
                 rank, position = compiled_rule.rank, compiled_rule.position
                 rule = compiled_rule.rule
                 found.extend((day, rank, position, n, moves, rule) for n, day, moves in planned)
-        except plain._Outside:
+        except rule_days.Outside:
             return None
         omitted: tuple[Omission, ...] = ()
         conflicts: tuple[Conflict, ...] = ()
@@ -195,7 +198,7 @@ class FatigueCompiled:
                 for point in found
                 if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower)
             ]
-        by_rule: dict[int, list[plain._Planned]] = {}
+        by_rule: dict[int, list[rule_days.Planned]] = {}
         for day, _, position, n, moves, _ in found:
             by_rule.setdefault(position, []).append((n, day, moves))
         keyed: list[plain._Keyed] = []

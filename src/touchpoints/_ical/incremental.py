@@ -25,8 +25,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Final
 
-from touchpoints._core import DEFAULT_LIMIT, TouchPoint, require, schedule
-from touchpoints._core.validity import Validity, horizon_end, validity
+from touchpoints._core import (
+    DEFAULT_LIMIT,
+    TouchPoint,
+    Validity,
+    horizon_end,
+    require,
+    schedule,
+    validity,
+)
 from touchpoints._errors import ExportError
 from touchpoints._ical.options import ExportOptions, resolve, utc
 from touchpoints._ical.revisions import Revision, revise

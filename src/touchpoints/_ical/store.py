@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Final, NamedTuple
 
-from touchpoints._core.validity import Validity
+from touchpoints._core import Validity
 from touchpoints._errors import ExportError, TouchpointsError
 from touchpoints._ical.revisions import Revision
 from touchpoints._ical.state import load_ical_state, revision_from_row, revision_row
