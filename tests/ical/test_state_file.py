@@ -348,6 +348,7 @@ def test_a_re_export_through_a_moving_window_equals_a_full_export(
     memory: dict[str, Revision] = {}
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "state.db"
+        previous: tuple[date | None, date | None] | None = None
         for stamp, (start, end) in zip(STAMPS, windows, strict=True):
             options = ExportOptions(stamp=stamp, **kwargs)
             out = io.BytesIO()
@@ -368,6 +369,9 @@ def test_a_re_export_through_a_moving_window_equals_a_full_export(
             assert data.getvalue() == out.getvalue()
             assert kept == memory
             assert written.count == expected.count
+            if (start, end) == previous:  # the same window: every subject is copied
+                assert written.reused == len(people)
+            previous = (start, end)
 
 
 def monthly_plan(**fields: Any) -> Plan:
@@ -492,3 +496,23 @@ def test_the_default_window_end_is_the_one_schedule_gives(data: st.DataObject) -
     except ScheduleError:
         assume(False)
     assert window_end(plan, person, start, DEFAULT_LIMIT) == made.end
+
+
+def test_timed_touch_points_on_the_windows_first_day_and_just_past_it_are_copied(
+    tmp_path: Path,
+) -> None:
+    # Checks at 10:00 Berlin time on the 10th of July to December 2026. The window
+    # starts on 10 July (the first check's day) and ends on 10 August (the next
+    # check's day, outside it). The same window again, and a start on any day up to
+    # the 10th with that end, take in exactly the first check: copied.
+    plan = monthly_plan(timezone="Europe/Berlin", contact_time="10:00")
+    people = [Subject(id="c", anchors={"purchase": date(2026, 7, 10)})]
+    path = tmp_path / "state.db"
+    window = {"start": date(2026, 7, 10), "end": date(2026, 8, 10)}
+    data, _ = export_in(path, plan, people, STAMPS[0], **window)
+    assert data.count(b"BEGIN:VEVENT") == 1
+    assert export_in(path, plan, people, STAMPS[1], **window)[1] == 1
+    assert (
+        export_in(path, plan, people, STAMPS[1], end=date(2026, 8, 11), start=date(2026, 7, 10))[1]
+        == 0
+    )

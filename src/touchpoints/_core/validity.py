@@ -10,8 +10,9 @@ lets a nightly re-export, whose window starts on the day it runs, copy the subje
 whose schedule did not change.
 
 Timed touch points are compared with the window by their wall-clock day, which a
-time in a daylight-saving gap may have moved to the next day; their bounds here are
-taken one day early, which can only make a schedule look changed when it is not.
+time in a daylight-saving gap may have moved to the next day (Samoa's skipped
+30 December 2011); such a touch point carries the ``clock`` adjustment that says so,
+and its day here is the day before the move.
 """
 
 from __future__ import annotations
@@ -129,9 +130,8 @@ latest_end=datetime.date(2026, 4, 10))
         raise ScheduleError("a schedule's validity is known for windows of dates only")
     if end is None:
         end = window_end(plan, subject, start, limit)
-    timed = not plan.is_all_day
-    days = [_day(tp.due) for tp in touch_points]
-    latest_start = _earliest_wall_day(min(days), timed) if days else None
+    days = [_wall_day(tp) for tp in touch_points]
+    latest_start = min(days, default=None)
     earliest_end = None
     if days:
         last = max(days)
@@ -144,8 +144,7 @@ latest_end=datetime.date(2026, 4, 10))
         except ScheduleError:
             latest_end = end
         else:
-            first = min((_day(tp.due) for tp in later), default=None)
-            latest_end = ahead if first is None else _earliest_wall_day(first, timed)
+            latest_end = min((_wall_day(tp) for tp in later), default=ahead)
     return Validity(start, end, latest_start, earliest_end, latest_end)
 
 
@@ -166,13 +165,12 @@ def window_end(plan: Plan, subject: Subject, start: date | None, limit: int) -> 
     return made.end
 
 
-def _day(due: date) -> date:
-    """The day a touch point is placed on, in the subject's zone."""
-    return due.date() if isinstance(due, datetime) else due
-
-
-def _earliest_wall_day(day: date, timed: bool) -> date:
-    """The earliest day a touch point placed on ``day`` may have been planned for: the
-    same, or for a timed one the day before (a time in a gap moves forward, at most
-    past midnight)."""
-    return day - timedelta(days=1) if timed and day > date.min else day
+def _wall_day(tp: TouchPoint) -> date:
+    """The day the window compares a touch point by: its own in the subject's zone, or
+    the day a gap moved its contact time from."""
+    due = tp.due
+    day = due.date() if isinstance(due, datetime) else due
+    for adjustment in tp.adjustments:
+        if adjustment.kind == "clock" and adjustment.after == day and adjustment.before < day:
+            return adjustment.before
+    return day
