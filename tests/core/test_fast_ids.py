@@ -183,9 +183,11 @@ class TestFeeds:
             for tp in points
         ]
 
-    def test_a_touch_point_given_twice_is_named(self) -> None:
-        points = many_touch_points(40)
-        twice = [*points[:600], points[17], *points[600:]]
+    @pytest.mark.parametrize(("subjects_count", "again_at"), [(40, 590), (300, 4_200)])
+    def test_a_touch_point_given_twice_is_named(self, subjects_count: int, again_at: int) -> None:
+        points = many_touch_points(subjects_count)
+        assert len(points) > again_at
+        twice = [*points[:again_at], points[17], *points[again_at:]]
         with pytest.raises(DuplicateTouchPointError) as caught:
             to_ical(twice, options=ExportOptions(stamp=STAMP))
         assert caught.value.id == expected_id(

@@ -85,10 +85,17 @@ def write_ical(
     return IcalWrite(count, new_state)
 
 
+_ID_BATCH: Final = 4_096
+"""Ids computed at a time by :func:`check_unique`: the names and digests of a batch
+are scratch, so memory stays that of the ids themselves."""
+
+
 def check_unique(touch_points: Sequence[TouchPoint]) -> list[str]:
     """The touch points' ids, in order (:func:`~touchpoints._core.touch_point_ids`);
     raise :class:`DuplicateTouchPointError` when a touch point is given twice."""
-    ids = touch_point_ids(touch_points)
+    ids: list[str] = []
+    for start in range(0, len(touch_points), _ID_BATCH):  # bounded scratch memory
+        ids += touch_point_ids(touch_points[start : start + _ID_BATCH])
     seen = set(ids)
     if len(seen) < len(ids):
         seen.clear()
