@@ -36,7 +36,7 @@ from touchpoints._core.conversions import (
 from touchpoints._core.engine import DEFAULT_LIMIT, schedule, schedule_many
 from touchpoints._core.explain import explain_plan, explain_rule, one_line
 from touchpoints._core.fatigue import resolve_fatigue
-from touchpoints._core.ids import NAMESPACE, touch_point_id
+from touchpoints._core.ids import NAMESPACE, touch_point_id, touch_point_ids
 from touchpoints._core.outputs import (
     OMISSION_KINDS,
     Conflict,
@@ -76,6 +76,7 @@ __all__ = [
     "schedule_many",
     "short_text",
     "touch_point_id",
+    "touch_point_ids",
     "touch_point_to_json",
     "validity",
     "window_end",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final, NamedTuple, overload
 
-from touchpoints._core.ids import touch_point_id
+from touchpoints._core.ids import id_of
 from touchpoints._core.omissions import (
     OMISSION_KINDS,
     Conflict,
@@ -101,9 +101,7 @@ class TouchPoint(NamedTuple):
     @property
     def id(self) -> str:
         """A stable, opaque id: see :func:`touchpoints.touch_point_id`."""
-        return touch_point_id(
-            self.plan_id, self.subject_id, self.rule_id, self.occurrence, term=self.term
-        )
+        return id_of(self.plan_id, self.rule_id, self.occurrence, self.subject_id, self.term)
 
     @property
     def is_all_day(self) -> bool:

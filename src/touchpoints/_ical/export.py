@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from touchpoints._core import TouchPoint, each, require, require_mapping
+from touchpoints._core import TouchPoint, each, require, require_mapping, touch_point_ids
 from touchpoints._errors import DuplicateTouchPointError, ExportError
 from touchpoints._ical.options import DEFAULT_NAME, ExportOptions, resolve
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
@@ -85,16 +85,27 @@ def write_ical(
     return IcalWrite(count, new_state)
 
 
-def check_unique(touch_points: Sequence[TouchPoint]) -> None:
-    """Raise :class:`DuplicateTouchPointError` when a touch point is given twice."""
-    seen: set[str] = set()
-    for tp in touch_points:
-        uid = tp.id
-        if uid in seen:
-            raise DuplicateTouchPointError(
-                uid, "exported", tp.subject_id, tp.rule_id, tp.occurrence
-            )
-        seen.add(uid)
+_ID_BATCH: Final = 4_096
+"""Ids computed at a time by :func:`check_unique`: the names and digests of a batch
+are scratch, so memory stays that of the ids themselves."""
+
+
+def check_unique(touch_points: Sequence[TouchPoint]) -> list[str]:
+    """The touch points' ids, in order (:func:`~touchpoints._core.touch_point_ids`);
+    raise :class:`DuplicateTouchPointError` when a touch point is given twice."""
+    ids: list[str] = []
+    for start in range(0, len(touch_points), _ID_BATCH):  # bounded scratch memory
+        ids += touch_point_ids(touch_points[start : start + _ID_BATCH])
+    seen = set(ids)
+    if len(seen) < len(ids):
+        seen.clear()
+        for uid, tp in zip(ids, touch_points, strict=True):
+            if uid in seen:
+                raise DuplicateTouchPointError(
+                    uid, "exported", tp.subject_id, tp.rule_id, tp.occurrence
+                )
+            seen.add(uid)
+    return ids
 
 
 def to_ical(touch_points: Iterable[TouchPoint], *, options: ExportOptions) -> bytes:
@@ -171,14 +182,14 @@ def update_ical(
     _check(options, state)
     resolved = resolve(options)
     items = tuple(each(touch_points, TouchPoint, "each touch point"))
-    check_unique(items)
+    ids = check_unique(items)
     extra: list[date] = []
     if state is not None and resolved.removed == "cancel":
-        uids = {tp.id for tp in items}
+        uids = set(ids)
         extra = [r.start for uid, r in state.items() if uid not in uids]
     out = Chunks()
     _, new_state = write_feed(
-        items, out, resolved, state=state, zones_first=zone_ranges(items, extra)
+        items, out, resolved, state=state, zones_first=zone_ranges(items, extra), ids=ids
     )
     return IcalUpdate(b"".join(out.chunks), new_state)
 

@@ -32,6 +32,7 @@ from touchpoints._core import (
     horizon_end,
     require,
     schedule,
+    touch_point_ids,
     validity,
 )
 from touchpoints._errors import ExportError
@@ -357,7 +358,8 @@ class _Run:
         touch_points = tuple(made)
         file, stamp = self.file, self.options.stamp
         key = subject.id
-        previous = file.revisions_of(key, (tp.id for tp in touch_points))
+        ids = touch_point_ids(touch_points)
+        previous = file.revisions_of(key, ids)
         new: dict[str, Revision] = {}
 
         def revised(uid: str, content: str, tp: TouchPoint) -> Revision:
@@ -368,7 +370,7 @@ class _Run:
         self.current.clear()
         self.current[key] = subject.attributes
         render = self.writer.render
-        data = "".join([render(tp, revised) for tp in touch_points]).encode()
+        data = "".join(map(render, touch_points, [revised] * len(ids), ids)).encode()
         if self.options.removed == "cancel":
             for uid, old in previous.items():
                 if uid not in new:

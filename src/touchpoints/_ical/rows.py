@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import islice
 from typing import Final, NamedTuple
 
-from touchpoints._core import TouchPoint, require
+from touchpoints._core import TouchPoint, require, touch_point_ids
 from touchpoints._ical.fields import adjustments_value
 from touchpoints._ical.options import ExportOptions, resolve
 from touchpoints._ical.revisions import IcalWrite
@@ -86,9 +87,10 @@ class RowFeed:
         """Write these touch points' components."""
         render = self.writer.render
         buffer = self.buffer
-        for tp in touch_points:
-            buffer.append(render(tp, None))
-            self.count += 1
+        them = iter(touch_points)
+        while batch := list(islice(them, _FLUSH_EVERY)):
+            buffer.extend(map(render, batch, [None] * len(batch), touch_point_ids(batch)))
+            self.count += len(batch)
             if len(buffer) >= _FLUSH_EVERY:
                 self._flush()
 

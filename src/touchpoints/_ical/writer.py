@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Final, NamedTuple, Protocol
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, touch_point_ids
 from touchpoints._ical.content_lines import (
     escape_value,
     fold,
@@ -222,9 +223,13 @@ class Writer:
         return text
 
     def render(
-        self, tp: TouchPoint, revise: Callable[[str, str, TouchPoint], Revision] | None
+        self,
+        tp: TouchPoint,
+        revise: Callable[[str, str, TouchPoint], Revision] | None,
+        uid: str | None = None,
     ) -> str:
-        """The component's text; ``revise(uid, content, tp)`` gives its revision."""
+        """The component's text; ``revise(uid, content, tp)`` gives its revision.
+        ``uid`` is ``tp.id`` when the caller has it already (None: read it here)."""
         parts = self.last
         if parts is None or parts.rule is not tp.rule or parts.plan_id != tp.plan_id:
             parts = self.last = self.parts(tp)
@@ -255,7 +260,8 @@ class Writer:
         else:
             self.carried.add(parts.digest)
             plan_rule = parts.plan_rule
-        uid = tp.id
+        if uid is None:
+            uid = tp.id
         if revise is None:
             stamp = self.stamp_line
             sequence = modified = ""
@@ -360,8 +366,13 @@ def write_feed(
     *,
     state: Mapping[str, Revision] | None,
     zones_first: Sequence[tuple[str, date, date]] | None,
+    ids: Sequence[str] | None = None,
 ) -> tuple[int, dict[str, Revision]]:
     """Write a whole feed; the number of components written and the new state.
+
+    The touch points' ids are ``ids`` when given (a sequence of touch points, with the
+    ids the caller computed for them in order), else computed a batch at a time
+    (:func:`~touchpoints._core.ids.touch_point_ids`), as the batch is formatted.
 
     With ``state`` (the previous export's revisions), components carry revisions and
     the new state holds them; without, no revision is written and the new state is
@@ -386,9 +397,9 @@ def write_feed(
     count = 0
     buffer: list[str] = []
     render = writer.render
-    for tp in touch_points:
-        buffer.append(render(tp, revised))
-        count += 1
+    for batch, uids in _batches(touch_points, ids):
+        buffer.extend(map(render, batch, [revised] * len(batch), uids))
+        count += len(batch)
         if len(buffer) >= _FLUSH_EVERY:
             stream.write("".join(buffer).encode())
             buffer.clear()
@@ -421,6 +432,21 @@ def property_lines(properties: Iterable[tuple[str, str]]) -> str:
     'X-TOUCHPOINTS-DONE:2026-05-04\\r\\n'
     """
     return "".join(fold(f"{name}:{escape_value(text)}") for name, text in properties)
+
+
+def _batches(
+    touch_points: Iterable[TouchPoint], ids: Sequence[str] | None
+) -> Iterable[tuple[Sequence[TouchPoint], Sequence[str]]]:
+    """The touch points ``_FLUSH_EVERY`` at a time, each batch with its ids."""
+    if ids is not None:
+        assert isinstance(touch_points, Sequence)
+        for start in range(0, len(touch_points), _FLUSH_EVERY):
+            end = start + _FLUSH_EVERY
+            yield touch_points[start:end], ids[start:end]
+        return
+    them = iter(touch_points)
+    while batch := list(islice(them, _FLUSH_EVERY)):
+        yield batch, touch_point_ids(batch)
 
 
 class Chunks:
