@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.batch.conftest import subjects_table
+from tests.batch.test_ical import _reference
 
 import touchpoints.batch
 import touchpoints.batch._feed
@@ -29,7 +30,6 @@ from touchpoints import (
     TouchPoint,
     from_ical,
     schedule_many,
-    write_ical,
 )
 from touchpoints.batch import write_ical_batches
 
@@ -144,12 +144,6 @@ def people_for(plan: Plan) -> st.SearchStrategy[list[Subject]]:
         days,
     )
     return st.lists(one, min_size=1, max_size=8, unique_by=lambda s: s.id)
-
-
-def _reference(plan: Plan, people: list[Subject], options: ExportOptions, **kw: Any) -> bytes:
-    out = io.BytesIO()
-    written = write_ical(schedule_many(plan, people, **kw), out, options=options)
-    return out.getvalue() + f"\n{written.count}".encode()
 
 
 def _batched(

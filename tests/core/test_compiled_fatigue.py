@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.core.test_compiled_path import generic, same
 
 from touchpoints import (
     Conflict,
     Omission,
     Plan,
-    Schedule,
     ScheduleError,
     Subject,
     schedule,
@@ -31,7 +31,6 @@ from touchpoints import (
 )
 from touchpoints._core.compiled import compiled
 from touchpoints._core.compiled_fatigue import compiled_fatigue
-from touchpoints._core.engine import _Engine
 from touchpoints.testing import plans, subjects, timezones
 
 AWKWARD_ZONES = (
@@ -62,46 +61,6 @@ CHANGES = (
 
 CHANNELS = ("call", "email", "visit")
 TIMES = ("00:00", "00:30", "01:30", "02:00", "02:30", "03:00", "10:00", "23:30")
-
-
-def generic(
-    plan: Plan,
-    subject: Subject,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 10_000,
-) -> Schedule:
-    """The generic engine alone: the reference the compiled path must match."""
-    return _Engine(plan, start=start, end=end, limit=limit).schedule(subject)
-
-
-def exactly(result: Schedule) -> list[Any]:
-    """Everything a schedule says, with each due time's offset and zone spelled out."""
-    rows: list[Any] = [result.plan_id, result.subject_id, result.start, result.end]
-    rows += [result.omitted, result.conflicts]
-    for tp in result:
-        due = tp.due.isoformat(), getattr(tp.due, "tzinfo", None)
-        rows.append((tp, due, tp.id, tp.adjustments))
-    return rows
-
-
-def outcome(run: Any) -> Any:
-    """What a call gives: its result, or the type and words of its error."""
-    try:
-        return exactly(run())
-    except ScheduleError as error:
-        return type(error), str(error)
-
-
-def same(
-    plan: Plan,
-    subject: Subject,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 10_000,
-) -> None:
-    fast = outcome(lambda: schedule(plan, subject, start=start, end=end, limit=limit))
-    assert fast == outcome(lambda: generic(plan, subject, start, end, limit))
 
 
 def days(low: int, high: int) -> st.SearchStrategy[str]:

@@ -32,9 +32,8 @@ from typing import Final, NamedTuple
 from touchpoints._core import compiled as plain
 from touchpoints._core import compiled_days as rule_days
 from touchpoints._core.arithmetic import UTC
-from touchpoints._core.fatigue import resolve_fatigue
-from touchpoints._core.lifecycle import labeller
-from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, TouchPoint
+from touchpoints._core.fatigue import merged_omission, resolve_fatigue
+from touchpoints._core.outputs import Conflict, Omission, TouchPoint
 from touchpoints._core.rows import Entry
 from touchpoints._model import Adjustment, Fatigue, Memo, OpenDays, Plan, Rule, Subject
 
@@ -254,18 +253,8 @@ class FatigueCompiled:
             for e in placed
             if inside(e.due)
         )
-        label = labeller(1)
         omitted = tuple(
-            Omission(
-                entry.rule.id,
-                reason=f"{label(entry.occurrence)} {note}",
-                kind="merged",
-                occurrences=(entry.occurrence,),
-                term=entry.term,
-                merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
-            )
-            for entry, note, into in merged
-            if inside(entry.due)
+            merged_omission(entry, note, into) for entry, note, into in merged if inside(entry.due)
         )
         return kept, omitted, tuple(conflicts)
 

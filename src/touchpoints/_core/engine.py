@@ -36,9 +36,9 @@ from touchpoints._core.cache import Computed, remember
 from touchpoints._core.compiled import Compiled, compiled
 from touchpoints._core.compiled_fatigue import FatigueCompiled, compiled_fatigue
 from touchpoints._core.entries import Run, rule_entries
-from touchpoints._core.fatigue import resolve_fatigue
-from touchpoints._core.lifecycle import default_end, events_by_rule, labeller, stops, terms
-from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence, Schedule, TouchPoint
+from touchpoints._core.fatigue import merged_omission, resolve_fatigue
+from touchpoints._core.lifecycle import default_end, events_by_rule, stops, terms
+from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
 from touchpoints._core.rows import Entry, StageKey, SubjectKey, order
 from touchpoints._core.usage import check_readings
 from touchpoints._errors import MissingAnchorError, ScheduleError, TooManyTouchPointsError
@@ -509,18 +509,9 @@ class _Engine:
             return (upper is None or point < upper) and (lower is None or point >= lower)
 
         run.entries = [entry for entry in placed if inside(entry.due)]
-        for entry, note, into in merged:
-            if inside(entry.due):
-                label = labeller(entry.term)(entry.occurrence)
-                omission = Omission(
-                    entry.rule.id,
-                    reason=f"{label} {note}",
-                    kind="merged",
-                    occurrences=(entry.occurrence,),
-                    term=entry.term,
-                    merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
-                )
-                run.omitted.append(omission)
+        run.omitted += [
+            merged_omission(entry, note, into) for entry, note, into in merged if inside(entry.due)
+        ]
         return conflicts
 
     def _open_days(self, index: int, subject_calendar: BusinessCalendar | None) -> OpenDays:

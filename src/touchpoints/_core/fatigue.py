@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from touchpoints._core.outputs import Conflict
+from touchpoints._core.lifecycle import labeller
+from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence
 from touchpoints._core.rows import Entry
 from touchpoints._model import Adjustment, Fatigue, day_label, day_of
 
-__all__ = ["resolve_fatigue"]
+__all__ = ["merged_omission", "resolve_fatigue"]
 
 _MAX_DISPLACEMENTS: Final = 20
 
@@ -199,6 +200,19 @@ def _item(n: int, entry: Entry) -> _Item:
         order=(index, term, occurrence),
         fixed=done is not None or rescheduled,
         moves=list(moves),
+    )
+
+
+def merged_omission(entry: Entry, note: str, into: Entry) -> Omission:
+    """The omission of ``entry``, which fatigue merged into ``into`` (``note`` says how,
+    as :func:`resolve_fatigue` gives it)."""
+    return Omission(
+        entry.rule.id,
+        reason=f"{labeller(entry.term)(entry.occurrence)} {note}",
+        kind="merged",
+        occurrences=(entry.occurrence,),
+        term=entry.term,
+        merged_into=RuleOccurrence(into.rule.id, into.occurrence, into.term),
     )
 
 
