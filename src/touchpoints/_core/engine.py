@@ -180,6 +180,15 @@ def schedule_many(
     tired = _compiled_fatigue_for(plan, start, end, as_of)
     walls: dict[SubjectKey | StageKey, Computed] = {}
     dues: dict[SubjectKey, Computed] = {}
+
+    def report(subject_id: str, omitted: Iterable[Omission], conflicts: Iterable[Conflict]) -> None:
+        if on_omitted is not None:
+            for omission in omitted:
+                on_omitted(subject_id, omission)
+        if on_conflict is not None:
+            for conflict in conflicts:
+                on_conflict(subject_id, conflict)
+
     for subject in subjects:
         require(subject, Subject, "each subject")
         if fast is not None:
@@ -190,12 +199,7 @@ def schedule_many(
         if tired is not None:
             outcome = tired.run(subject, start, end, limit)
             if outcome is not None:
-                if on_omitted is not None:
-                    for omission in outcome.omitted:
-                        on_omitted(subject.id, omission)
-                if on_conflict is not None:
-                    for conflict in outcome.conflicts:
-                        on_conflict(subject.id, conflict)
+                report(subject.id, outcome.omitted, outcome.conflicts)
                 yield from outcome.touch_points
                 continue
         try:
@@ -209,12 +213,7 @@ def schedule_many(
                 raise
             on_error(subject, error)
             continue
-        if on_omitted is not None:
-            for omission in computed.omitted:
-                on_omitted(subject.id, omission)
-        if on_conflict is not None:
-            for conflict in computed.conflicts:
-                on_conflict(subject.id, conflict)
+        report(subject.id, computed.omitted, computed.conflicts)
         yield from engine.touch_points(subject.id, computed)
 
 
