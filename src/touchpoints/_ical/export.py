@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from touchpoints._core import TouchPoint, each, require, require_mapping, touch_point_ids
+from touchpoints._core import TouchPoint, each, require, require_mapping
 from touchpoints._errors import DuplicateTouchPointError, ExportError
+from touchpoints._ical.fields import ids_of
 from touchpoints._ical.options import DEFAULT_NAME, ExportOptions, resolve
 from touchpoints._ical.revisions import IcalUpdate, IcalWrite, Revision
 from touchpoints._ical.writer import BinaryWriter, Chunks, write_feed, zone_ranges
@@ -95,7 +96,7 @@ def check_unique(touch_points: Sequence[TouchPoint]) -> list[str]:
     raise :class:`DuplicateTouchPointError` when a touch point is given twice."""
     ids: list[str] = []
     for start in range(0, len(touch_points), _ID_BATCH):  # bounded scratch memory
-        ids += touch_point_ids(touch_points[start : start + _ID_BATCH])
+        ids += ids_of(touch_points[start : start + _ID_BATCH])
     seen = set(ids)
     if len(seen) < len(ids):
         seen.clear()

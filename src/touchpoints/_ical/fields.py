@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar.timezone.tzid import get_equivalent_tzids
 
-from touchpoints._core import TouchPoint
+from touchpoints._core import TouchPoint, touch_point_ids
 from touchpoints._ical.options import Resolved
 from touchpoints._ical.templates import template_values
 from touchpoints._model import Adjustment, Rule, kind_from_words
@@ -28,6 +28,7 @@ __all__ = [
     "category_list",
     "description_text",
     "extra_properties",
+    "ids_of",
     "rule_digest",
     "rule_json",
     "summary_text",
@@ -143,3 +144,21 @@ def summary_text(tp: TouchPoint, options: Resolved) -> str:
     if options.summary is None:
         return tp.rule.title
     return options.summary.render(template_values(tp, options.attributes), tp.subject_id)
+
+
+def ids_of(touch_points: Sequence[TouchPoint]) -> list[str]:
+    """The touch points' ids (their ``UID``), in order: computed in one batch when each
+    is a plain :class:`~touchpoints.TouchPoint`, else each by its own ``id`` (a subclass,
+    such as the customer's, may give its ids another namespace).
+
+    >>> from datetime import date
+    >>> from touchpoints import Plan, Subject, schedule
+    >>> plan = Plan.model_validate({"plan": "p", "touchpoints": [{"id": "c", "title": "C",
+    ...     "channel": "call", "every": "1 week", "starting": "purchase", "count": 12}]})
+    >>> points = schedule(plan, Subject(id="s", anchors={"purchase": date(2026, 1, 5)}))
+    >>> ids_of(points.touch_points) == [tp.id for tp in points]
+    True
+    """
+    if all(type(tp) is TouchPoint for tp in touch_points):
+        return touch_point_ids(touch_points)
+    return [tp.id for tp in touch_points]

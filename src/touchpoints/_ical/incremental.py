@@ -32,10 +32,10 @@ from touchpoints._core import (
     horizon_end,
     require,
     schedule,
-    touch_point_ids,
     validity,
 )
 from touchpoints._errors import ExportError
+from touchpoints._ical.fields import ids_of
 from touchpoints._ical.options import ExportOptions, resolve, utc
 from touchpoints._ical.revisions import Revision, revise
 from touchpoints._ical.store import StateFile, StoredSubject
@@ -358,7 +358,7 @@ class _Run:
         touch_points = tuple(made)
         file, stamp = self.file, self.options.stamp
         key = subject.id
-        ids = touch_point_ids(touch_points)
+        ids = ids_of(touch_points)
         previous = file.revisions_of(key, ids)
         new: dict[str, Revision] = {}
 

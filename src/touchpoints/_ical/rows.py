@@ -15,8 +15,8 @@ from datetime import date
 from itertools import islice
 from typing import Final, NamedTuple
 
-from touchpoints._core import TouchPoint, require, touch_point_ids
-from touchpoints._ical.fields import adjustments_value
+from touchpoints._core import TouchPoint, require
+from touchpoints._ical.fields import adjustments_value, ids_of
 from touchpoints._ical.options import ExportOptions, resolve
 from touchpoints._ical.revisions import IcalWrite
 from touchpoints._ical.writer import BinaryWriter, Writer, property_lines
@@ -89,7 +89,7 @@ class RowFeed:
         buffer = self.buffer
         them = iter(touch_points)
         while batch := list(islice(them, _FLUSH_EVERY)):
-            buffer.extend(map(render, batch, [None] * len(batch), touch_point_ids(batch)))
+            buffer.extend(map(render, batch, [None] * len(batch), ids_of(batch)))
             self.count += len(batch)
             if len(buffer) >= _FLUSH_EVERY:
                 self._flush()

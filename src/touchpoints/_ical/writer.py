@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Final, NamedTuple, Protocol
 
-from touchpoints._core import TouchPoint, touch_point_ids
+from touchpoints._core import TouchPoint
 from touchpoints._ical.content_lines import (
     escape_value,
     fold,
@@ -27,6 +27,7 @@ from touchpoints._ical.fields import (
     category_list,
     description_text,
     extra_properties,
+    ids_of,
     rule_digest,
     rule_json,
     summary_text,
@@ -446,7 +447,7 @@ def _batches(
         return
     them = iter(touch_points)
     while batch := list(islice(them, _FLUSH_EVERY)):
-        yield batch, touch_point_ids(batch)
+        yield batch, ids_of(batch)
 
 
 class Chunks:
