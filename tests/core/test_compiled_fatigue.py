@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.core.test_compiled_path import generic, same
+from tests.core.test_compiled_path import AWKWARD_ZONES, CHANGES, generic, same
 
 from touchpoints import (
     Conflict,
@@ -32,32 +32,6 @@ from touchpoints import (
 from touchpoints._core.compiled import compiled
 from touchpoints._core.compiled_fatigue import compiled_fatigue
 from touchpoints.testing import plans, subjects, timezones
-
-AWKWARD_ZONES = (
-    "Australia/Lord_Howe",  # a half-hour DST change at 02:00
-    "America/Santiago",  # DST changes at midnight
-    "Europe/Dublin",  # negative DST in the database: winter is the "daylight" time
-    "America/Havana",  # midnight comes twice
-    "Pacific/Apia",  # a whole day skipped (2011-12-30)
-    "America/Sao_Paulo",  # midnight skipped
-    "Europe/Berlin",
-    "America/New_York",
-)
-
-# Days on or next to a clock change in the zones above.
-CHANGES = (
-    date(2011, 12, 30),
-    date(2018, 11, 4),
-    date(2019, 4, 7),
-    date(2021, 3, 28),
-    date(2022, 9, 11),
-    date(2023, 3, 12),
-    date(2024, 4, 7),
-    date(2024, 9, 8),
-    date(2024, 10, 6),
-    date(2024, 11, 3),
-    date(2026, 3, 29),
-)
 
 CHANNELS = ("call", "email", "visit")
 TIMES = ("00:00", "00:30", "01:30", "02:00", "02:30", "03:00", "10:00", "23:30")
