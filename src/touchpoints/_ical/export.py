@@ -92,7 +92,7 @@ are scratch, so memory stays that of the ids themselves."""
 
 
 def check_unique(touch_points: Sequence[TouchPoint]) -> list[str]:
-    """The touch points' ids, in order (:func:`~touchpoints._core.touch_point_ids`);
+    """The touch points' ids, in order (:func:`~touchpoints._ical.fields.ids_of`);
     raise :class:`DuplicateTouchPointError` when a touch point is given twice."""
     ids: list[str] = []
     for start in range(0, len(touch_points), _ID_BATCH):  # bounded scratch memory

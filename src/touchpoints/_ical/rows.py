@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import islice
 from typing import Final, NamedTuple
 
 from touchpoints._core import TouchPoint, require
-from touchpoints._ical.fields import adjustments_value, ids_of
+from touchpoints._ical.fields import adjustments_value
 from touchpoints._ical.options import ExportOptions, resolve
 from touchpoints._ical.revisions import IcalWrite
-from touchpoints._ical.writer import BinaryWriter, Writer, property_lines
+from touchpoints._ical.writer import BinaryWriter, Writer, property_lines, with_ids
 from touchpoints._model import Adjustment, Rule
 
 __all__ = ["RowFeed", "RulePieces"]
@@ -87,9 +86,8 @@ class RowFeed:
         """Write these touch points' components."""
         render = self.writer.render
         buffer = self.buffer
-        them = iter(touch_points)
-        while batch := list(islice(them, _FLUSH_EVERY)):
-            buffer.extend(map(render, batch, [None] * len(batch), ids_of(batch)))
+        for batch, ids in with_ids(touch_points):
+            buffer.extend(map(render, batch, [None] * len(batch), ids))
             self.count += len(batch)
             if len(buffer) >= _FLUSH_EVERY:
                 self._flush()

@@ -48,6 +48,7 @@ __all__ = [
     "ZoneRange",
     "property_lines",
     "revised_state",
+    "with_ids",
     "write_feed",
     "zone_ranges",
 ]
@@ -373,7 +374,7 @@ def write_feed(
 
     The touch points' ids are ``ids`` when given (a sequence of touch points, with the
     ids the caller computed for them in order), else computed a batch at a time
-    (:func:`~touchpoints._core.ids.touch_point_ids`), as the batch is formatted.
+    (:func:`with_ids`), as the batch is formatted.
 
     With ``state`` (the previous export's revisions), components carry revisions and
     the new state holds them; without, no revision is written and the new state is
@@ -398,7 +399,7 @@ def write_feed(
     count = 0
     buffer: list[str] = []
     render = writer.render
-    for batch, uids in _batches(touch_points, ids):
+    for batch, uids in with_ids(touch_points, ids):
         buffer.extend(map(render, batch, [revised] * len(batch), uids))
         count += len(batch)
         if len(buffer) >= _FLUSH_EVERY:
@@ -435,10 +436,11 @@ def property_lines(properties: Iterable[tuple[str, str]]) -> str:
     return "".join(fold(f"{name}:{escape_value(text)}") for name, text in properties)
 
 
-def _batches(
-    touch_points: Iterable[TouchPoint], ids: Sequence[str] | None
+def with_ids(
+    touch_points: Iterable[TouchPoint], ids: Sequence[str] | None = None
 ) -> Iterable[tuple[Sequence[TouchPoint], Sequence[str]]]:
-    """The touch points ``_FLUSH_EVERY`` at a time, each batch with its ids."""
+    """The touch points ``_FLUSH_EVERY`` at a time, each batch with its ids: those of
+    ``ids`` (for a sequence of touch points, in order) or computed by :func:`ids_of`."""
     if ids is not None:
         assert isinstance(touch_points, Sequence)
         for start in range(0, len(touch_points), _FLUSH_EVERY):
