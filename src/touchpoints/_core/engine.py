@@ -220,22 +220,23 @@ def schedule_many(
 def _compiled_for(
     plan: Plan, start: date | None, end: date | None, as_of: date | None
 ) -> Compiled | None:
-    """The plan's compiled form when the call's window is one it covers (dates, no
-    ``as_of``), else None: the generic engine does everything."""
-    if as_of is not None or isinstance(start, datetime) or isinstance(end, datetime):
-        return None
-    return compiled(plan)
+    """The plan's compiled form when the call's window is one it covers, else None: the
+    generic engine does everything."""
+    return compiled(plan) if _covered(start, end, as_of) else None
 
 
 def _compiled_fatigue_for(
     plan: Plan, start: date | None, end: date | None, as_of: date | None
 ) -> FatigueCompiled | None:
     """Likewise the compiled form of a plan with fatigue (see ``compiled_fatigue``)."""
-    if plan.fatigue is None or as_of is not None:
-        return None
-    if isinstance(start, datetime) or isinstance(end, datetime):
+    if plan.fatigue is None or not _covered(start, end, as_of):
         return None
     return compiled_fatigue(plan)
+
+
+def _covered(start: date | None, end: date | None, as_of: date | None) -> bool:
+    """Whether the compiled paths cover a call's window: dates (or None), no ``as_of``."""
+    return as_of is None and not isinstance(start, datetime) and not isinstance(end, datetime)
 
 
 def check_arguments(start: date | None, end: date | None, limit: int, as_of: date | None) -> None:
