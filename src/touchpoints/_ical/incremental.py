@@ -213,11 +213,16 @@ class _Window:
     a bound is an input as it is.
     """
 
-    __slots__ = ("end", "limit", "moving", "plan", "start")
+    __slots__ = ("end", "horizon", "limit", "moving", "plan", "start")
 
     def __init__(self, plan: Plan, start: date | None, end: date | None, limit: int) -> None:
         self.plan, self.start, self.end, self.limit = plan, start, end, limit
         self.moving = not isinstance(start, datetime) and not isinstance(end, datetime)
+        # The plan's horizon after the start, once for every subject: a subject's
+        # default end is the later of it and the end its terms give (see holds).
+        self.horizon = None
+        if self.moving and start is not None and end is None:
+            self.horizon = horizon_end(plan, start, date.min)
 
     def inputs(self) -> tuple[object, ...]:
         if self.moving:
@@ -244,8 +249,8 @@ class _Window:
             return False
         end = self.end
         if end is None:
-            start = self.start
-            end = stored.end if start is None else horizon_end(self.plan, start, stored.end)
+            # horizon_end(plan, start, stored.end), the horizon computed once.
+            end = stored.end if self.horizon is None else max(self.horizon, stored.end)
         return stored.holds(self.start, end)
 
 
