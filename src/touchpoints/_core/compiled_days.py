@@ -116,10 +116,10 @@ class CompiledRule:
 class RollingDays:
     """A rule's business calendar, with the rolls of the days met so far."""
 
-    __slots__ = ("_days", "_rolls", "reach")
+    __slots__ = ("_rolls", "open_days", "reach")
 
     def __init__(self, days: OpenDays) -> None:
-        self._days = days
+        self.open_days = days
         self.reach = days.reach
         # At most _ROLLS of them, then it starts again (clearing is one step).
         self._rolls: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
@@ -129,7 +129,7 @@ class RollingDays:
         known = self._rolls.get(day)
         if known is not None:
             return known
-        moved, moves = roll(date.fromordinal(day), self._days)
+        moved, moves = roll(date.fromordinal(day), self.open_days)
         rolls = self._rolls
         if len(rolls) >= _ROLLS:
             rolls.clear()

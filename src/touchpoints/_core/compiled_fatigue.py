@@ -35,7 +35,7 @@ from touchpoints._core.arithmetic import UTC
 from touchpoints._core.fatigue import merged_omission, resolve_fatigue
 from touchpoints._core.outputs import Conflict, Omission, TouchPoint
 from touchpoints._core.rows import Entry
-from touchpoints._model import Adjustment, Fatigue, Memo, OpenDays, Plan, Rule, Subject
+from touchpoints._model import Adjustment, Fatigue, Memo, Plan, Rule, Subject
 
 __all__ = ["FatigueCompiled", "Outcome", "compiled_fatigue"]
 
@@ -116,21 +116,9 @@ class FatigueCompiled:
         # and the open days it may move to (None: every day).
         self._ranks = tuple(rule.rank for rule in compiled_rules)
         self._times = tuple(rule.time for rule in compiled_rules)
-        plan = base._plan
-        days: list[OpenDays | None] = []
-        for rule in plan.rules:
-            window = plan.channels.get(rule.channel)
-            weekdays = window.weekdays if window is not None else None
-            if (
-                plan.business_calendar is None
-                and rule.business_calendar is None
-                and weekdays is None
-            ):
-                days.append(None)
-                continue
-            layers = (rule.business_calendar, None, plan.business_calendar)
-            days.append(OpenDays.resolve(layers).with_weekdays(weekdays))
-        self._days = tuple(days)
+        self._days = tuple(
+            None if rule.days is None else rule.days.open_days for rule in compiled_rules
+        )
         # Resolutions met so far, by the anchors' days and the window, at most
         # _RESOLVED of them (then it starts again).
         self._resolved: dict[tuple[int | None, ...], _Resolved] = {}
