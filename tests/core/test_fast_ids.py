@@ -1,7 +1,7 @@
 """The fast ways to touch point ids give the recipe's ids: ``touch_point_ids`` (many at
-once, formatted in one buffer from ten on), ``TouchPoint.id`` and the
-iCalendar writer, which computes its ids a batch at a time. The reference is the
-recipe computed with the standard library's ``uuid5``, independently of the package."""
+once), ``TouchPoint.id`` and the iCalendar writer, which computes its ids a batch at a
+time. The reference is the recipe computed with the standard library's ``uuid5``,
+independently of the package."""
 
 from __future__ import annotations
 
@@ -88,9 +88,18 @@ class TestOneAndMany:
         assert touch_point_ids(keys) == [reference(k) for k in keys]
 
     @pytest.mark.parametrize("count", [0, 1, 9, 10, 11, 15, 1000])
-    def test_at_every_length_around_the_switch_to_one_buffer(self, count: int) -> None:
+    def test_at_many_lengths(self, count: int) -> None:
         keys = [Key("after-sales", "service", f"cust-{n}", n + 1, 1 + n % 3) for n in range(count)]
         assert touch_point_ids(keys) == [reference(key) for key in keys]
+
+    def test_a_lone_surrogate_is_refused_as_the_recipe_refuses_it(self) -> None:
+        # Text that is not Unicode scalar values has no UTF-8 name to hash.
+        with pytest.raises(UnicodeEncodeError):
+            expected_id("p", "r", 1, "a\ud800", 1)
+        with pytest.raises(UnicodeEncodeError):
+            touch_point_id("p", "a\ud800", "r", 1)
+        with pytest.raises(UnicodeEncodeError):
+            touch_point_ids([Key("p", "r", "a\udfff", 1, 2)])
 
 
 class TestThroughScheduling:

@@ -101,7 +101,8 @@ class TouchPoint(NamedTuple):
     @property
     def id(self) -> str:
         """A stable, opaque id: see :func:`touchpoints.touch_point_id`."""
-        return id_of(self.plan_id, self.rule_id, self.occurrence, self.subject_id, self.term)
+        plan_id, rule_id, subject_id, occurrence, _, _, _, _, term = self  # fields, unpacked
+        return id_of(plan_id, rule_id, occurrence, subject_id, term)
 
     @property
     def is_all_day(self) -> bool:
