@@ -251,7 +251,7 @@ class Compiled:
                 # falls in a gap or a fold (its two readings differ).
                 local = fromordinal(day)
                 due = combine(local, aware)
-                if offset(combine(local, folded)) == due.utcoffset():
+                if offset(combine(local, folded)) == offset(due):
                     if len(dues) >= _DUES:
                         dues.clear()
                     dues[day] = due
