@@ -247,8 +247,8 @@ from touchpoints._core.fatigue import _clash, _Item, _Rules
 rules = _Rules(merge=False, spacing=0, spacing_text="", channels={},
                caps=((None, 1, 30, "at most 1 contacts in 30 days"),), max_shift=60)
 def item(n, day):
-    return _Item(n=n, entry=None, day=day, channel="call", priority=1, order=(0, 1, n),
-                 fixed=False, moves=[])
+    return _Item(n=n, entry=None, day=day, number=day.toordinal(), channel="call",
+                 priority=1, order=(0, 1, n), fixed=False, moves=[])
 day = dt.date(2026, 3, 1)
 accepted = [item(1, dt.date(2026, 2, 19)), item(2, dt.date(2026, 3, 26))]
 found = _clash(item(3, day), day, accepted, rules)

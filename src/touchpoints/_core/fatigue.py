@@ -18,6 +18,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Final
 
 from touchpoints._core.lifecycle import labeller
@@ -28,6 +29,7 @@ from touchpoints._model import Adjustment, Fatigue, day_label, day_of
 __all__ = ["merged_omission", "resolve_fatigue"]
 
 _MAX_DISPLACEMENTS: Final = 20
+_NUMBER: Final = attrgetter("number")
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ class _Item:
     n: int
     entry: Entry
     day: date
+    number: int  # the day's number (date.toordinal), which the rules compare
     channel: str
     priority: int
     order: tuple[int, int, int]  # rule position, term, occurrence
@@ -175,6 +178,7 @@ def resolve_fatigue(
         words = f"moved {shift} day{'s' if shift != 1 else ''}: {why}"
         loser.moves.append(Adjustment(loser.day, target, words, kind="fatigue"))
         loser.day = target
+        loser.number = target.toordinal()
         heapq.heappush(queue, loser.key())
     for n, kept in into.items():
         # What merged into a touch point that merged on is covered by the last one.
@@ -191,10 +195,12 @@ def resolve_fatigue(
 def _item(n: int, entry: Entry) -> _Item:
     wall, index, term, occurrence, rule, moves, done = entry
     rescheduled = any(move.kind == "rescheduled" for move in moves)
+    day = day_of(wall)
     return _Item(
         n=n,
         entry=entry,
-        day=day_of(wall),
+        day=day,
+        number=day.toordinal(),
         channel=rule.channel,
         priority=rule.priority,
         order=(index, term, occurrence),
@@ -233,8 +239,9 @@ def _clash(
     found: tuple[_Item, str, str] | None = None
     channel, apart, merge = item.channel, rules.spacing, rules.merge
     own_apart, own_text = rules.channels.get(channel, (0, ""))
+    number = day.toordinal()
     for other in accepted:
-        gap = abs((other.day - day).days)
+        gap = abs(other.number - number)
         same = other.channel == channel
         if same and gap < own_apart:  # the channel's own spacing is named first
             clash = other, "spacing", own_text
@@ -250,18 +257,21 @@ def _clash(
     for cap_channel, most, per, text in rules.caps:
         if cap_channel is not None and cap_channel != channel:
             continue
-        near = sorted(
-            (other for other in accepted if cap_channel is None or other.channel == cap_channel),
-            key=lambda other: other.day,
-        )
-        near = [other for other in near if abs((other.day - day).days) < per]
+        near = [
+            other
+            for other in accepted
+            if (cap_channel is None or other.channel == cap_channel)
+            and abs(other.number - number) < per
+        ]
+        if len(near) < most:
+            continue  # no window can hold more than all of them
+        near.sort(key=_NUMBER)
         # A window of `per` days holding `day` holds the most others when it starts
         # on `day` itself or on one of the others' days before it; the earliest full
-        # one is named (in order: a set of dates iterates by the process's hash seed).
-        # Days apart rather than begin + per days, which may pass 9999-12-31.
-        for begin in sorted({day, *(other.day for other in near if other.day < day)}):
-            inside = [o for o in near if 0 <= (o.day - begin).days < per]
-            if (day - begin).days < per and len(inside) >= most:
+        # one is named (in order: a set iterates by the process's hash seed).
+        for begin in sorted({number, *(other.number for other in near if other.number < number)}):
+            inside = [o for o in near if 0 <= o.number - begin < per]
+            if number - begin < per and len(inside) >= most:
                 return inside[-1], "cap", text
     return None
 
@@ -287,7 +297,7 @@ def _first_free_day(
                 # Every day before the neighbour's spacing ends clashes with it too:
                 # go straight there.
                 apart = max(rules.spacing, own) if other.channel == item.channel else rules.spacing
-                step = max(step + 1, (other.day - item.day).days + apart)
+                step = max(step + 1, other.number - item.number + apart)
                 continue
         step += 1
     return None
