@@ -243,12 +243,13 @@ def test_a_cap_names_the_same_neighbour_in_every_process() -> None:
     # process's hash seed), so the same input gives the same words in any process.
     script = """
 import datetime as dt
-from touchpoints._core.fatigue import _clash, _Item, _Rules
-rules = _Rules(merge=False, spacing=0, spacing_text="", channels={},
-               caps=((None, 1, 30, "at most 1 contacts in 30 days"),), max_shift=60)
+from touchpoints._core.fatigue import _clash, _Item, FatigueRules
+rules = FatigueRules(merge=False, spacing=0, spacing_text="", channels={},
+                     caps=((None, 1, 30, "at most 1 contacts in 30 days"),), max_shift=60,
+                     max_shift_text="60 days")
 def item(n, day):
     return _Item(n=n, entry=None, day=day, number=day.toordinal(), channel="call",
-                 priority=1, order=(0, 1, n), fixed=False, moves=[])
+                 order=(0, 1, n), rank=(1, "a", 1, n), fixed=False, moves=[])
 day = dt.date(2026, 3, 1)
 accepted = [item(1, dt.date(2026, 2, 19)), item(2, dt.date(2026, 3, 26))]
 found = _clash(item(3, day), day, accepted, rules)

@@ -32,7 +32,7 @@ from typing import Final, NamedTuple
 from touchpoints._core import compiled as plain
 from touchpoints._core import compiled_days as rule_days
 from touchpoints._core.arithmetic import UTC
-from touchpoints._core.fatigue import merged_omission, resolve_fatigue
+from touchpoints._core.fatigue import FatigueRules, merged_omission, resolve_fatigue
 from touchpoints._core.outputs import Conflict, Omission, TouchPoint
 from touchpoints._core.rows import Entry
 from touchpoints._model import Adjustment, Fatigue, Memo, Plan, Rule, Subject
@@ -99,16 +99,16 @@ class FatigueCompiled:
         "_base",
         "_days",
         "_margin",
+        "_prepared",
         "_ranks",
         "_resolved",
-        "_rules",
         "_spans",
         "_times",
     )
 
     def __init__(self, base: plain.Compiled, rules: Fatigue) -> None:
         self._base = base
-        self._rules = rules
+        self._prepared = FatigueRules.of(rules)
         self._margin = rules.margin().days
         self._spans = _spans(rules)
         compiled_rules = base._rules
@@ -227,7 +227,7 @@ class FatigueCompiled:
             entries.append(new(Entry, (wall, position, 1, occurrence, rule, moves, None)))
         try:
             placed, merged, conflicts = resolve_fatigue(
-                entries, self._rules, is_open=self._is_open()
+                entries, self._prepared, is_open=self._is_open()
             )
         except OverflowError:
             return None  # a touch point pushed past the year 9999: the engine's to say

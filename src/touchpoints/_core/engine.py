@@ -36,7 +36,7 @@ from touchpoints._core.cache import Computed, remember
 from touchpoints._core.compiled import Compiled, compiled
 from touchpoints._core.compiled_fatigue import FatigueCompiled, compiled_fatigue
 from touchpoints._core.entries import Run, rule_entries
-from touchpoints._core.fatigue import merged_omission, resolve_fatigue
+from touchpoints._core.fatigue import FatigueRules, merged_omission, resolve_fatigue
 from touchpoints._core.lifecycle import default_end, events_by_rule, stops, terms
 from touchpoints._core.outputs import Conflict, Omission, Schedule, TouchPoint
 from touchpoints._core.rows import Entry, StageKey, SubjectKey, order
@@ -261,6 +261,7 @@ class _Engine:
         "_attributes",
         "_calendars",
         "_end",
+        "_fatigue",
         "_limit",
         "_meters",
         "_names",
@@ -311,6 +312,7 @@ class _Engine:
             for rule, weekdays in zip(plan.rules, self._weekdays, strict=True)
         )
         self._calendars: dict[tuple[int, BusinessCalendar | None], OpenDays] = {}
+        self._fatigue = None if plan.fatigue is None else FatigueRules.of(plan.fatigue)
         # Only the attributes some condition reads are part of a subject's key.
         self._attributes = tuple(sorted({name for rule in plan.rules for name in rule.when}))
         # Likewise the meters some usage rule reads.
@@ -493,16 +495,14 @@ class _Engine:
         upper: date | None,
         subject_calendar: BusinessCalendar | None,
     ) -> list[Conflict]:
-        assert self._plan.fatigue is not None
+        assert self._fatigue is not None
 
         def is_open(index: int, day: date) -> bool:
             if not (self._rolls[index] or subject_calendar is not None):
                 return True
             return self._open_days(index, subject_calendar).closed_because(day) is None
 
-        placed, merged, conflicts = resolve_fatigue(
-            run.entries, self._plan.fatigue, is_open=is_open
-        )
+        placed, merged, conflicts = resolve_fatigue(run.entries, self._fatigue, is_open=is_open)
 
         def inside(wall: date) -> bool:
             point = place(wall, run.zone) if run.exact else wall

@@ -26,13 +26,13 @@ from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence
 from touchpoints._core.rows import Entry
 from touchpoints._model import Adjustment, Fatigue, day_label, day_of
 
-__all__ = ["merged_omission", "resolve_fatigue"]
+__all__ = ["FatigueRules", "merged_omission", "resolve_fatigue"]
 
 _MAX_DISPLACEMENTS: Final = 20
 _NUMBER: Final = attrgetter("number")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: each is one touch point
 class _Item:
     """A touch point being placed: its entry and its current day."""
 
@@ -41,12 +41,16 @@ class _Item:
     day: date
     number: int  # the day's number (date.toordinal), which the rules compare
     channel: str
-    priority: int
     order: tuple[int, int, int]  # rule position, term, occurrence
+    # Who gives way: the higher rank, that is the lower priority, then the rule id
+    # that sorts later, the later term and the later occurrence. Neither the order
+    # of the plan's rules nor of anything else in the input matters.
+    rank: tuple[int, str, int, int]
     fixed: bool
     moves: list[Adjustment]
     displaced: int = 0
     settled: bool = False  # in conflict: it stays where it is
+    accepted: bool = False  # placed where it is, for now
 
     @property
     def stays(self) -> bool:
@@ -61,21 +65,22 @@ class _Item:
     def rule_id(self) -> str:
         return self.entry.rule.id
 
-    def rank(self) -> tuple[int, str, int, int]:
-        """Who gives way: the higher rank, that is the lower priority, then the rule id
-        that sorts later, the later term and the later occurrence. Neither the order
-        of the plan's rules nor of anything else in the input matters."""
-        _, term, occurrence = self.order
-        return self.priority, self.rule_id, term, occurrence
-
     def key(self) -> tuple[date, int, str, int, int, int]:
         """Processing order: by day, the stronger first."""
-        return (self.day, *self.rank(), self.n)
+        return (self.day, *self.rank, self.n)
 
 
 @dataclass(frozen=True, slots=True)
-class _Rules:
-    """The fatigue rules in days, each with its words, read once per resolution."""
+class FatigueRules:
+    """A plan's fatigue rules in days, each with its words: what
+    :func:`resolve_fatigue` reads, prepared once for any number of subjects.
+
+    >>> from touchpoints import Plan
+    >>> plan = Plan.model_validate({"plan": "p", "fatigue": {"spacing": "1 week"},
+    ...     "touchpoints": [{"id": "a", "title": "A", "channel": "call", "at": "purchase"}]})
+    >>> FatigueRules.of(plan.fatigue).spacing
+    7
+    """
 
     merge: bool
     spacing: int  # 0: none
@@ -83,9 +88,10 @@ class _Rules:
     channels: dict[str, tuple[int, str]]  # a channel's own spacing in days, in words
     caps: tuple[tuple[str | None, int, int, str], ...]  # channel, most, days, words
     max_shift: int
+    max_shift_text: str
 
     @classmethod
-    def of(cls, rules: Fatigue) -> _Rules:
+    def of(cls, rules: Fatigue) -> FatigueRules:
         spacing = rules.spacing
         caps = tuple(
             (
@@ -107,23 +113,24 @@ class _Rules:
             },
             caps=caps,
             max_shift=rules.max_shift.as_timedelta().days,
+            max_shift_text=str(rules.max_shift),
         )
 
 
 def resolve_fatigue(
     entries: Sequence[Entry],
-    rules: Fatigue,
+    prepared: FatigueRules,
     *,
     is_open: Callable[[int, date], bool],
 ) -> tuple[list[Entry], list[tuple[Entry, str, Entry]], list[Conflict]]:
     """Place ``entries`` so that ``rules`` hold.
 
-    ``entries`` are the engine's rows, their ``due`` a wall-clock value;
+    ``entries`` are the engine's rows, their ``due`` a wall-clock value, and
+    ``prepared`` the plan's rules (``FatigueRules.of(plan.fatigue)``);
     ``is_open(rule position, day)`` says whether a rule may
     land on a day. Returns the placed entries, the merged ones (each with a note and
     the entry it was merged into), and the conflicts.
     """
-    prepared = _Rules.of(rules)
     items = [_item(n, entry) for n, entry in enumerate(entries)]
     queue = [item.key() for item in items]
     heapq.heapify(queue)
@@ -135,23 +142,25 @@ def resolve_fatigue(
     while queue:
         *_, n = heapq.heappop(queue)
         item = items[n]
-        if n in gone or any(placed is item for placed in accepted):
+        if n in gone or item.accepted:
             continue
         clash = _clash(item, item.day, accepted, prepared)
         if clash is None:
             accepted.append(item)
+            item.accepted = True
             continue
         other, kind, rule_text = clash
-        if other.stays or (other.rank() <= item.rank() and not item.fixed):
+        if other.stays or (other.rank <= item.rank and not item.fixed):
             loser, winner = item, other
         else:
             # The stronger newcomer pushes ``other`` aside, then is checked again
             # against everything else before it is placed.
             loser, winner = other, item
             accepted.remove(other)
+            other.accepted = False
             heapq.heappush(queue, item.key())
         why = f"{rule_text} with {winner.name}"
-        if rules.merge and kind == "spacing" and loser.channel == winner.channel:
+        if prepared.merge and kind == "spacing" and loser.channel == winner.channel:
             into[loser.n] = winner.n
             gone.add(loser.n)
             continue
@@ -162,7 +171,7 @@ def resolve_fatigue(
         if target is None or loser.displaced > _MAX_DISPLACEMENTS:
             # It stays where it is, reported, and nothing pushes it again.
             reason = (
-                f"{why}: no day within {rules.max_shift} after {day_label(loser.day)} "
+                f"{why}: no day within {prepared.max_shift_text} after {day_label(loser.day)} "
                 "meets every rule"
             )
             if loser.fixed:
@@ -173,6 +182,7 @@ def resolve_fatigue(
             )
             loser.settled = True
             accepted.append(loser)
+            loser.accepted = True
             continue
         shift = (target - loser.day).days
         words = f"moved {shift} day{'s' if shift != 1 else ''}: {why}"
@@ -202,7 +212,7 @@ def _item(n: int, entry: Entry) -> _Item:
         day=day,
         number=day.toordinal(),
         channel=rule.channel,
-        priority=rule.priority,
+        rank=(rule.priority, rule.id, term, occurrence),
         order=(index, term, occurrence),
         fixed=done is not None or rescheduled,
         moves=list(moves),
@@ -223,13 +233,16 @@ def merged_omission(entry: Entry, note: str, into: Entry) -> Omission:
 
 
 def _placed(item: _Item) -> Entry:
-    wall = item.entry.due
+    wall, position, term, occurrence, rule, _, done = item.entry
     moved = datetime.combine(item.day, wall.time()) if isinstance(wall, datetime) else item.day
-    return item.entry._replace(due=moved, adjustments=tuple(item.moves))
+    return _new(Entry, (moved, position, term, occurrence, rule, tuple(item.moves), done))
+
+
+_new: Final = tuple.__new__
 
 
 def _clash(
-    item: _Item, day: date, accepted: Sequence[_Item], rules: _Rules
+    item: _Item, day: date, accepted: Sequence[_Item], rules: FatigueRules
 ) -> tuple[_Item, str, str] | None:
     """The first accepted touch point that ``item`` on ``day`` would be too close to:
     that touch point, the kind of rule (``spacing`` or ``cap``) and the rule in words.
@@ -279,7 +292,7 @@ def _clash(
 def _first_free_day(
     item: _Item,
     accepted: Sequence[_Item],
-    rules: _Rules,
+    rules: FatigueRules,
     is_open: Callable[[int, date], bool],
 ) -> date | None:
     own = rules.channels.get(item.channel, (0, ""))[0]
