@@ -9,13 +9,19 @@ before it used one ``schedule_many`` call) and writes the same feed with
 accounting of the child, start-up included), the ratio, and whether the two feeds
 are the same bytes.
 
+With ``--against REVISION`` the baseline is instead the export command of that git
+revision (its ``src`` and ``examples``, taken with ``git archive``), on the same
+subjects: how much the command's CPU changed since then.
+
     .venv/bin/python benchmarks/cli_export.py                     # 100k subjects
     .venv/bin/python benchmarks/cli_export.py --subjects 20000 --runs 3
+    .venv/bin/python benchmarks/cli_export.py --against 0f5a1c9   # the export before #14
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -67,10 +73,10 @@ def write_subjects(path: Path, count: int) -> None:
             stream.write(f"CUST-{n:07d},{zone},{day.isoformat()},Customer {n}\n")
 
 
-def cpu_of(command: list[str]) -> float:
+def cpu_of(command: list[str], env: dict[str, str] | None = None) -> float:
     """The CPU seconds (user + system) of ``command``, run to its end."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -79,24 +85,57 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="pairs of runs (median quoted)")
+    parser.add_argument("--against", metavar="REVISION", help="the export of a git revision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         crm = Path(folder) / "subjects.csv"
         write_subjects(crm, args.subjects)
         feed, old = Path(folder) / "team.ics", Path(folder) / "loop.ics"
-        command = [sys.executable, "-m", "touchpoints", "export", str(PLAN)]
-        command += ["--subjects", str(crm), "--today", TODAY, "-o", str(feed)]
+        command = export_command(ROOT, crm, feed)
         baseline = [sys.executable, "-c", BASELINE, str(PLAN), str(crm), str(old), TODAY]
+        env = None
+        name = "per-subject schedule() loop (before):"
+        if args.against:
+            then = Path(folder) / "then"
+            then.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.against, "src", "examples"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(then)], input=archive, check=True)
+            baseline = export_command(then, crm, old)
+            env = {**os.environ, "PYTHONPATH": str(then / "src")}
+            name = f"touchpoints export of {args.against}:"
         ratios, news, olds = [], [], []
         for _ in range(args.runs):  # in turn, so that drift in the machine's speed cancels
-            news.append(cpu_of(command))
-            olds.append(cpu_of(baseline))
+            news.append(cpu_of(command, {**os.environ, "PYTHONPATH": str(ROOT / "src")}))
+            olds.append(cpu_of(baseline, env))
             ratios.append(news[-1] / olds[-1])
         same = feed.read_bytes() == old.read_bytes()
     print(f"{args.subjects:,} subjects, median of {args.runs} pairs:")
     print(f"  touchpoints export (one schedule_many call): {statistics.median(news):.2f} s CPU")
-    print(f"  per-subject schedule() loop (before):        {statistics.median(olds):.2f} s CPU")
-    print(f"  ratio export / loop: {statistics.median(ratios):.2f}; same feed bytes: {same}")
+    print(f"  {name:<44} {statistics.median(olds):.2f} s CPU")
+    print(f"  ratio export / baseline: {statistics.median(ratios):.2f}; same feed bytes: {same}")
+
+
+def export_command(root: Path, subjects: Path, out: Path) -> list[str]:
+    """``touchpoints export`` of the example plan under ``root`` (as the package found
+    on ``PYTHONPATH`` runs it)."""
+    plan = root / "examples" / "after-sales.yaml"
+    return [
+        sys.executable,
+        "-m",
+        "touchpoints",
+        "export",
+        str(plan),
+        "--subjects",
+        str(subjects),
+        "--today",
+        TODAY,
+        "-o",
+        str(out),
+    ]
 
 
 if __name__ == "__main__":
