@@ -93,7 +93,8 @@ def main() -> None:
         feed, old = Path(folder) / "team.ics", Path(folder) / "loop.ics"
         command = export_command(ROOT, crm, feed)
         baseline = [sys.executable, "-c", BASELINE, str(PLAN), str(crm), str(old), TODAY]
-        env = None
+        here = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout's package
+        env = here
         name = "per-subject schedule() loop (before):"
         if args.against:
             then = Path(folder) / "then"
@@ -109,7 +110,7 @@ def main() -> None:
             name = f"touchpoints export of {args.against}:"
         ratios, news, olds = [], [], []
         for _ in range(args.runs):  # in turn, so that drift in the machine's speed cancels
-            news.append(cpu_of(command, {**os.environ, "PYTHONPATH": str(ROOT / "src")}))
+            news.append(cpu_of(command, here))
             olds.append(cpu_of(baseline, env))
             ratios.append(news[-1] / olds[-1])
         same = feed.read_bytes() == old.read_bytes()

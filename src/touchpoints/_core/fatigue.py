@@ -123,7 +123,7 @@ def resolve_fatigue(
     *,
     is_open: Callable[[int, date], bool],
 ) -> tuple[list[Entry], list[tuple[Entry, str, Entry]], list[Conflict]]:
-    """Place ``entries`` so that ``rules`` hold.
+    """Place ``entries`` so that the fatigue rules ``prepared`` hold.
 
     ``entries`` are the engine's rows, their ``due`` a wall-clock value, and
     ``prepared`` the plan's rules (``FatigueRules.of(plan.fatigue)``);
@@ -138,6 +138,11 @@ def resolve_fatigue(
     merged: list[tuple[Entry, str, Entry]] = []
     conflicts: list[Conflict] = []
     gone: set[int] = set()
+
+    def accept(item: _Item) -> None:
+        accepted.append(item)
+        item.accepted = True  # the flag says what scanning ``accepted`` would
+
     into: dict[int, int] = {}  # merged touch point -> the one it merged into
     while queue:
         *_, n = heapq.heappop(queue)
@@ -146,8 +151,7 @@ def resolve_fatigue(
             continue
         clash = _clash(item, item.day, accepted, prepared)
         if clash is None:
-            accepted.append(item)
-            item.accepted = True
+            accept(item)
             continue
         other, kind, rule_text = clash
         if other.stays or (other.rank <= item.rank and not item.fixed):
@@ -181,8 +185,7 @@ def resolve_fatigue(
                 Adjustment(loser.day, loser.day, f"conflict: {why}", kind="conflict")
             )
             loser.settled = True
-            accepted.append(loser)
-            loser.accepted = True
+            accept(loser)
             continue
         shift = (target - loser.day).days
         words = f"moved {shift} day{'s' if shift != 1 else ''}: {why}"
