@@ -141,3 +141,37 @@ def test_a_subjects_own_calendar_is_respected(calendar: BusinessCalendar, purcha
 def test_business_calendars_rejects_an_unknown_region() -> None:
     with pytest.raises(InvalidArgument, match="XX"):
         business_calendars(regions=["XX"])
+
+
+@given(
+    calendar=calendars,
+    days=st.lists(
+        st.dates(min_value=date(2023, 6, 1), max_value=date(2028, 6, 30)), min_size=1, max_size=40
+    ),
+)
+def test_closed_because_agrees_with_the_holidays_library_day_by_day(
+    calendar: dict[str, Any], days: list[date]
+) -> None:
+    """The reasons worked out a year at a time are those a day-by-day reading gives:
+    the weekday first, then the calendar's closed dates, then the ``holidays``
+    library's own lookup of the day, in whatever order the days are asked about."""
+    import holidays
+
+    merged = BusinessCalendar.model_validate(calendar)
+    open_days = OpenDays.resolve([merged])
+    table = None
+    if merged.holidays is not None:
+        country, _, subdivision = merged.holidays.partition("-")
+        table = holidays.country_holidays(country, subdiv=subdivision or None, language="en_US")
+    workdays = {WEEKDAYS.index(day) for day in merged.workdays}
+    for day in days:
+        if day.weekday() not in workdays:
+            short = ("Mon", "Tue", "Wed", "Thu", "Fri")[day.weekday()] if day.weekday() < 5 else ""
+            expected = "weekend" if day.weekday() >= 5 else f"no contacts on {short}"
+        elif day in merged.closed:
+            expected = "closed"
+        elif table is not None and table.get(day) is not None:
+            expected = f"holiday: {table.get(day)}"
+        else:
+            expected = None
+        assert open_days.closed_because(day) == expected, day

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -46,7 +47,7 @@ from touchpoints._core.compiled_days import (
     RollingDays,
     Shift,
     advance,
-    planned_days,
+    planner,
     shift_of,
     step_of,
 )
@@ -130,9 +131,9 @@ class Compiled:
     __slots__ = (
         "_derived",
         "_horizon",
+        "_makers",
         "_order",
         "_plan",
-        "_positions",
         "_rules",
         "_times",
         "_zones",
@@ -165,11 +166,14 @@ class Compiled:
             visit(name)
         self._order = tuple(order.items())
         self._horizon = horizon
-        # The rules' distinct contact times, earliest first: a touch point's rank is
-        # its time's place here, so (day, rank) orders touch points as their due
-        # times do (except where a gap moved one, which is sorted again).
+        # The rules' distinct contact times, earliest first: a rule's rank is its
+        # time's place here.
         self._times = tuple(sorted({rule.time for rule in rules if rule.time is not None}))
-        self._positions = {rule.rule.id: rule.position for rule in rules}
+        # What making a rule's touch points reads, rule by rule.
+        self._makers = tuple(
+            (planner(rule), rule, rule.rule, rule.rule.id, rule.rank, rule.position)
+            for rule in rules
+        )
         # The zones met so far, one entry per zone name.
         self._zones: dict[str, _Zone] = {}
 
@@ -190,88 +194,87 @@ class Compiled:
             placing = _NO_ZONE
         else:
             placing = self._zones.get(zone_key) or self._zone(zone_key)
-        # Each touch point is made as it is found, behind its sort key (see _points).
-        found: list[_Keyed] = []
-        subject_id = subject.id
-        moved = False
         try:
             values = self._anchors(subject, placing.zone)
             if values is None:
                 return None
             lower, upper, window_end = self._window(values, start, end)
-            for compiled_rule in self._rules:
-                planned = planned_days(compiled_rule, values, lower, upper, limit - len(found))
-                if planned is None:
-                    return None  # the engine raises TooManyTouchPointsError
-                if self._points(compiled_rule, planned, placing, subject_id, found):
-                    moved = True
+            made = self.made(placing, subject.id, limit, values, lower, upper)
         except Outside:
             return None
-        return self._ordered(found, moved), window_end
+        return None if made is None else (made, window_end)
 
-    def _points(
+    def made(
         self,
-        compiled_rule: CompiledRule,
-        planned: Iterable[Planned],
         placing: _Zone,
         subject_id: str,
-        found: list[_Keyed],
-    ) -> bool:
-        """Make one rule's touch points on the days planned, each behind its sort key,
-        into ``found``; whether a gap moved one from its contact time.
+        limit: int,
+        values: dict[str, int],
+        lower: int | None,
+        upper: int | None,
+        planned: Mapping[int, list[Planned]] | None = None,
+    ) -> list[TouchPoint] | None:
+        """The touch points of the days each rule plans (or, where ``planned`` is
+        given, of the days it holds for each rule's position, in the order of their
+        occurrences), in order; None when there are more than ``limit``.
 
-        The key (day, contact time rank, rule position, occurrence) orders touch
-        points as their due times do (except where a gap moved one, which
-        :meth:`_ordered` sorts again) and never ties."""
-        append = found.append
+        Touch points are made rule by rule, each rule's in the order of its
+        occurrences, then sorted by due time alone: the sort is stable, so touch
+        points due at the same time stay in the order of the rule's position and
+        then of the occurrence, as :class:`~touchpoints.Schedule` orders them. (All
+        due times of one subject share its zone, where Python compares wall-clock
+        times; the compiled path makes none in the second reading of a fold, so
+        that is the order of their instants.)"""
+        points: list[TouchPoint] = []
+        append = points.append
         plan_id = self._plan.id
         fromordinal = date.fromordinal
-        new = tuple.__new__
-        rank = compiled_rule.rank
-        position = compiled_rule.position
-        rule = compiled_rule.rule
-        rule_id = rule.id
-        if rank < 0:
-            for n, day, moves in planned:
-                on = fromordinal(day)
-                point = (plan_id, rule_id, subject_id, n, on, rule, moves, None, 1)
-                append((day, rank, position, n, new(TouchPoint, point)))
-            return False
-        moved = False
         combine = datetime.combine
-        at = placing.times[rank]
-        dues = at.dues
-        aware = at.aware
-        folded = at.folded
-        offset = at.zone.utcoffset
-        for n, day, moves in planned:
-            due = dues.get(day)
-            if due is None:
-                # A day met for the first time: the contact time there, unless it
-                # falls in a gap or a fold (its two readings differ).
-                local = fromordinal(day)
-                due = combine(local, aware)
-                if offset(combine(local, folded)) == offset(due):
-                    if len(dues) >= _DUES:
-                        dues.clear()
-                    dues[day] = due
-                else:
-                    due, shifted, skipped = at.placed(day)
-                    if shifted:
-                        moved = True
-                    if skipped is not None:
-                        moves = (*moves, skipped)
-            point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
-            append((day, rank, position, n, new(TouchPoint, point)))
-        return moved
-
-    def _ordered(self, found: list[_Keyed], moved: bool) -> list[TouchPoint]:
-        """The touch points of ``found`` in order."""
-        found.sort()
-        points = [entry[4] for entry in found]
-        if moved:  # a gap moved a touch point: it may now come after later ones
-            positions = self._positions
-            points.sort(key=lambda point: (point.due, positions[point.rule_id], point.occurrence))
+        new = tuple.__new__
+        times = placing.times
+        for plan_days, compiled_rule, rule, rule_id, rank, position in self._makers:
+            days: Iterable[Planned] | None
+            if planned is None:
+                days = plan_days(compiled_rule, values, lower, upper, limit - len(points))
+                if days is None:
+                    return None  # the engine raises TooManyTouchPointsError
+            else:
+                days = planned.get(position, ())
+            if rank < 0:
+                for n, day, moves in days:
+                    point = (
+                        plan_id,
+                        rule_id,
+                        subject_id,
+                        n,
+                        fromordinal(day),
+                        rule,
+                        moves,
+                        None,
+                        1,
+                    )
+                    append(new(TouchPoint, point))
+                continue
+            at = times[rank]
+            dues, aware, folded, offset = at.dues, at.aware, at.folded, at.offset
+            if len(dues) >= _DUES:
+                dues.clear()
+            for n, day, moves in days:
+                due = dues.get(day)
+                if due is None:
+                    # A day met for the first time: the contact time there, unless it
+                    # falls in a gap or a fold (its two readings differ).
+                    local = fromordinal(day)
+                    due = combine(local, aware)
+                    if offset(combine(local, folded)) == offset(due):
+                        dues[day] = due
+                    else:
+                        due, skipped = at.placed(day)
+                        if skipped is not None:
+                            moves = (*moves, skipped)
+                point = (plan_id, rule_id, subject_id, n, due, rule, moves, None, 1)
+                append(new(TouchPoint, point))
+        points.sort(key=_DUE)
         return points
 
     def _zone(self, key: str) -> _Zone:
@@ -328,31 +331,30 @@ class _Time:
     the RFC 5545 rule.
     """
 
-    __slots__ = ("aware", "dues", "folded", "wall", "zone")
+    __slots__ = ("aware", "dues", "folded", "offset", "wall", "zone")
 
     def __init__(self, wall: time, zone: ZoneInfo) -> None:
         self.wall = wall
         self.zone = zone
         self.aware = wall.replace(tzinfo=zone)
         self.folded = wall.replace(fold=1)
+        self.offset = zone.utcoffset
         # Due times of the days met so far where the time is neither in a gap nor in
-        # a fold, at most _DUES of them (then it starts again: clearing a dict is one
-        # step, safe if threads share the plan).
+        # a fold: once there are _DUES of them, the next rule to read them starts
+        # again (clearing a dict is one step, safe if threads share the plan), so
+        # there are never more than _DUES and one rule's touch points.
         self.dues: dict[int, datetime] = {}
 
-    def placed(self, day: int) -> tuple[datetime, bool, Adjustment | None]:
+    def placed(self, day: int) -> tuple[datetime, Adjustment | None]:
         """The due time on day number ``day``, where the contact time falls in a gap
-        or a fold; whether a gap moved it from the contact time; and the adjustment
-        that says so when the gap moved it to the next day."""
+        or a fold, and the adjustment that says so when a gap moved it to the next
+        day."""
         zone = self.zone
         wall = datetime.combine(date.fromordinal(day), self.wall)
-        due = wall.replace(tzinfo=zone)
         placed = localize(wall, zone)
-        if placed == due:
-            return due, False, None  # a fold: the first of the two times stands
         if placed.day != wall.day:
-            return placed, True, skipped_day(wall, placed, zone)
-        return placed, True, None
+            return placed, skipped_day(wall, placed, zone)
+        return placed, None
 
 
 class _Zone(NamedTuple):
@@ -363,15 +365,15 @@ class _Zone(NamedTuple):
 
 
 _DUES: Final = 8_192
-"""The most due times one contact time keeps per zone."""
+"""The most due times one contact time keeps per zone, before a rule's touch points
+add theirs."""
 
 _NO_ZONE: Final = _Zone(UTC, ())
 """Where an all-day plan's touch points are placed for a subject with no zone."""
 
 
-_Keyed = tuple[int, int, int, int, TouchPoint]
-"""A touch point behind its sort key: day number, contact time rank, rule position and
-occurrence."""
+_DUE: Final = itemgetter(4)
+"""A touch point's :attr:`~touchpoints.TouchPoint.due` (its fifth field), read in C."""
 
 
 def compiled(plan: Plan) -> Compiled | None:
@@ -401,8 +403,11 @@ def _compile(plan: Plan) -> Compiled | None:
             return None
         derived[name] = shift
     rules: list[CompiledRule] = []
+    # The rules' calendars, each made once: rules on the same calendar share what it
+    # works out (which days are open, and the rolls).
+    calendars: dict[tuple[object, ...], RollingDays] = {}
     for position, rule in enumerate(plan.rules):
-        compiled_rule = _compile_rule(plan, position, rule)
+        compiled_rule = _compile_rule(plan, position, rule, calendars)
         if compiled_rule is None:
             return None
         rules.append(compiled_rule)
@@ -415,7 +420,9 @@ def _compile(plan: Plan) -> Compiled | None:
     return Compiled(plan, ranked, derived, horizon or (0, 0))
 
 
-def _compile_rule(plan: Plan, position: int, rule: Rule) -> CompiledRule | None:
+def _compile_rule(
+    plan: Plan, position: int, rule: Rule, calendars: dict[tuple[object, ...], RollingDays]
+) -> CompiledRule | None:
     if not _only_known(rule, _RULE_FIELDS):
         return None
     window: ChannelWindow | None = plan.channels.get(rule.channel)
@@ -452,6 +459,9 @@ def _compile_rule(plan: Plan, position: int, rule: Rule) -> CompiledRule | None:
         or rule.business_calendar is not None
         or weekdays is not None
     ):
-        open_days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
-        days = RollingDays(open_days.with_weekdays(weekdays))
+        key = (rule.business_calendar, plan.business_calendar, weekdays)
+        days = calendars.get(key)
+        if days is None:
+            open_days = OpenDays.resolve((rule.business_calendar, None, plan.business_calendar))
+            days = calendars[key] = RollingDays(open_days.with_weekdays(weekdays))
     return CompiledRule(position, rule, start, step, until, rule.count, contact_time, days)

@@ -188,13 +188,11 @@ class FatigueCompiled:
         by_rule: dict[int, list[rule_days.Planned]] = {}
         for day, _, position, n, moves, _ in found:
             by_rule.setdefault(position, []).append((n, day, moves))
-        keyed: list[plain._Keyed] = []
-        moved = False
-        for compiled_rule in base._rules:
-            planned = by_rule.get(compiled_rule.position)
-            if planned and base._points(compiled_rule, planned, placing, subject.id, keyed):
-                moved = True
-        return Outcome(base._ordered(keyed, moved), window_end, omitted, conflicts)
+        for planned in by_rule.values():
+            planned.sort()  # in the order of their occurrences, as made() takes them
+        points = base.made(placing, subject.id, limit, values, lower, upper, by_rule)
+        assert points is not None  # no more than the rules planned, within the limit
+        return Outcome(points, window_end, omitted, conflicts)
 
     def _meets_a_rule(self, found: list[_Found]) -> bool:
         """Whether some spacing or cap holds more touch points than it allows: only

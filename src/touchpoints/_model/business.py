@@ -304,11 +304,22 @@ def merge_calendars(layers: Iterable[BusinessCalendar | None]) -> MergedCalendar
     )
 
 
+class _Year(NamedTuple):
+    """Why each day of one year is closed (None: open), from its first day number."""
+
+    first: int
+    reasons: tuple[str | None, ...]
+
+
+_LAST_DAY: Final = date.max.toordinal()
+
+
 class OpenDays:
     """A resolved business calendar: answers "is this day open?" and rolls days.
 
-    Holiday lookups are computed lazily, one year at a time, and kept on the object;
-    make one per scheduling call.
+    Whether each day is open, and why not, is worked out a year at a time when a day
+    of that year is first asked about, and kept on the object (which the compiled
+    form of a plan holds; the engine makes one per call).
 
     >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
     >>> days.roll(date(2026, 4, 6))  # Easter Monday
@@ -317,7 +328,15 @@ class OpenDays:
     datetime.date(2026, 4, 8)
     """
 
-    __slots__ = ("_closed", "_holidays", "_reach", "_roll", "_workdays")
+    __slots__ = (
+        "_closed",
+        "_closed_by_year",
+        "_holidays",
+        "_reach",
+        "_roll",
+        "_workdays",
+        "_years",
+    )
 
     def __init__(
         self,
@@ -329,9 +348,13 @@ class OpenDays:
     ) -> None:
         self._workdays = frozenset(WEEKDAYS.index(day) for day in workdays)
         self._closed = frozenset(closed)
+        self._closed_by_year: dict[int, list[date]] = {}
+        for day in self._closed:
+            self._closed_by_year.setdefault(day.year, []).append(day)
         self._roll: Roll = roll
         self._holidays: HolidayBase | None = None
         self._reach: int | None = None
+        self._years: dict[int, _Year] = {}
         if holidays is not None:
             country, _, subdivision = holidays.partition("-")
             self._holidays = _holidays(country, subdivision or None)
@@ -353,8 +376,10 @@ class OpenDays:
             return self
         copy = object.__new__(OpenDays)
         copy._workdays = frozenset(WEEKDAYS.index(day) for day in weekdays)
-        copy._closed, copy._roll, copy._holidays = self._closed, self._roll, self._holidays
+        copy._closed, copy._closed_by_year = self._closed, self._closed_by_year
+        copy._roll, copy._holidays = self._roll, self._holidays
         copy._reach = None
+        copy._years = {}
         return copy
 
     @property
@@ -396,16 +421,44 @@ class OpenDays:
         return longest
 
     def closed_because(self, day: date) -> str | None:
-        """Why ``day`` is closed, or None when it is open."""
-        if day.weekday() not in self._workdays:
-            return "weekend" if day.weekday() >= 5 else f"no contacts on {DAY_NAMES[day.weekday()]}"
-        if day in self._closed:
-            return "closed"
-        if self._holidays is not None:
-            name = self._holidays.get(day)
-            if name is not None:
-                return f"holiday: {name}"
-        return None
+        """Why ``day`` is closed, or None when it is open.
+
+        >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY", closed=[date(2026, 5, 4)])])
+        >>> [days.closed_because(date(2026, 5, n)) for n in (1, 2, 4, 5)]
+        ['holiday: Labor Day', 'weekend', 'closed', None]
+        """
+        year = self._years.get(day.year) or self._year(day.year)
+        return year.reasons[day.toordinal() - year.first]
+
+    def _year(self, number: int) -> _Year:
+        """Why each day of year ``number`` is closed (None: open), kept for the next
+        day asked about: the weekday first, then the calendar's closed dates, then
+        its holidays."""
+        first = date(number, 1, 1).toordinal()
+        length = (date(number + 1, 1, 1).toordinal() if number < 9999 else _LAST_DAY + 1) - first
+        by_weekday = [
+            None
+            if weekday in self._workdays
+            else "weekend"
+            if weekday >= 5
+            else f"no contacts on {DAY_NAMES[weekday]}"
+            for weekday in range(7)
+        ]
+        # Day number 1 (1 January of the year 1) was a Monday, weekday 0: the year is
+        # the weekdays' cycle from the first day's.
+        start = (first - 1) % 7
+        reasons = (by_weekday * 54)[start : start + length]
+        table = self._holidays
+        if table is not None:
+            table.get(date(number, 1, 1))  # the library fills in the year's holidays
+            for day, name in dict.items(table):  # a dict of dates to names
+                if day.year == number and reasons[day.toordinal() - first] is None:
+                    reasons[day.toordinal() - first] = f"holiday: {name}"
+        for day in self._closed_by_year.get(number, ()):
+            if by_weekday[day.weekday()] is None:
+                reasons[day.toordinal() - first] = "closed"
+        year = self._years[number] = _Year(first, tuple(reasons))
+        return year
 
     def roll(self, day: date) -> tuple[date, str | None]:
         """The day a touch point on ``day`` moves to, and why (None when it stays).
