@@ -174,6 +174,17 @@ class TestGeneratedPlans:
         start = purchase + timedelta(days=data.draw(st.integers(0, 40)))
         same(plan, subject, start=start, limit=data.draw(st.integers(1, 30)))
 
+    @given(crowded_plans(), st.dates(date(2000, 1, 1), date(2040, 12, 31)), st.data())
+    def test_what_a_roomier_limit_kept_does_not_pass_a_tighter_one(
+        self, plan: Plan, purchase: date, data: st.DataObject
+    ) -> None:
+        """What the plan keeps for a subject's days was found under one limit; a
+        later call with a lower limit on the same days is still held to its own."""
+        first = Subject(id="c-1", timezone="Asia/Tokyo", anchors={"purchase": purchase})
+        same(plan, first, limit=10_000)
+        second = Subject(id="c-2", timezone="Europe/Berlin", anchors={"purchase": purchase})
+        same(plan, second, limit=data.draw(st.integers(1, 30)))
+
     @given(crowded_plans(), st.data())
     def test_schedule_many_reports_what_schedule_reports(
         self, plan: Plan, data: st.DataObject

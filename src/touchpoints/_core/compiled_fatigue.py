@@ -15,6 +15,11 @@ changes nothing (every touch point is accepted where it is, with no omission or
 conflict), so that is checked first, in one pass over the sorted days, and the
 resolution itself runs only when some rule is met.
 
+What a subject's touch points come to depends only on its anchors' days and the
+window, not on its zone or id, so the days kept by rule, with the omissions and
+conflicts, are kept (a bounded number of them) for the next subject with the same
+days; only placing them in the subject's zone is done for each.
+
 The compiled form is kept with the plan, in the memo the compiled path uses (which
 holds the value ``compiled`` found for a plain plan). Subjects and windows the
 compiled path does not cover (history, renewals, a calendar of their own, a missing
@@ -76,8 +81,21 @@ def _spans(rules: Fatigue) -> _Spans:
 _Resolved = tuple[tuple[_Found, ...], tuple[Omission, ...], tuple[Conflict, ...]]
 """A resolution: the touch points kept in the window, the omissions, the conflicts."""
 
-_RESOLVED: Final = 4_096
-"""The most resolutions a compiled fatigue plan keeps."""
+
+class _Settled(NamedTuple):
+    """What a subject's anchor days and window come to: how many touch points the
+    rules planned (before resolution, for the limit), the days of those kept by rule
+    position (each rule's in the order of its occurrences), the omissions and the
+    conflicts."""
+
+    planned: int
+    by_rule: dict[int, list[rule_days.Planned]]
+    omitted: tuple[Omission, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+_SETTLED: Final = 4_096
+"""The most anchor days and windows a compiled fatigue plan keeps what they come to."""
 
 
 class FatigueCompiled:
@@ -101,7 +119,7 @@ class FatigueCompiled:
         "_margin",
         "_prepared",
         "_ranks",
-        "_resolved",
+        "_settled",
         "_spans",
         "_times",
     )
@@ -119,9 +137,9 @@ class FatigueCompiled:
         self._days = tuple(
             None if rule.days is None else rule.days.open_days for rule in compiled_rules
         )
-        # Resolutions met so far, by the anchors' days and the window, at most
-        # _RESOLVED of them (then it starts again).
-        self._resolved: dict[tuple[int | None, ...], _Resolved] = {}
+        # What the anchor days and windows met so far come to, at most _SETTLED of
+        # them (then it starts again).
+        self._settled: dict[tuple[int | None, ...], _Settled] = {}
 
     def run(
         self, subject: Subject, start: date | None, end: date | None, limit: int
@@ -146,37 +164,52 @@ class FatigueCompiled:
             if values is None:
                 return None
             lower, upper, window_end = base._window(values, start, end)
-            # From the first touch point on, to the end widened as the engine's widen()
-            # does (a bound that would leave the calendar stays where it is).
-            reach = upper
-            if upper is not None and upper + self._margin <= rule_days.LAST:
-                reach = upper + self._margin
-            found: list[_Found] = []
-            for compiled_rule in base._rules:
-                planned = rule_days.planned_days(
-                    compiled_rule, values, None, reach, limit - len(found)
-                )
-                if planned is None:
-                    return None  # the engine raises TooManyTouchPointsError
-                rank, position = compiled_rule.rank, compiled_rule.position
-                rule = compiled_rule.rule
-                found.extend((day, rank, position, n, moves, rule) for n, day, moves in planned)
+            # What a subject's touch points become depends only on its anchors' days
+            # and the window they give, not on its zone or id.
+            key = (*values.values(), lower, upper)
+            settled = self._settled.get(key)
+            if settled is None:
+                settled = self._settle(values, lower, upper, limit)
+                if settled is None:
+                    return None
+                if len(self._settled) >= _SETTLED:
+                    self._settled.clear()  # one step, safe if threads share the plan
+                self._settled[key] = settled
         except rule_days.Outside:
             return None
+        if settled.planned > limit:
+            return None  # the engine raises TooManyTouchPointsError
+        points = base.made(placing, subject.id, limit, values, lower, upper, settled.by_rule)
+        assert points is not None  # no more than the rules planned, within the limit
+        return Outcome(points, window_end, settled.omitted, settled.conflicts)
+
+    def _settle(
+        self, values: dict[str, int], lower: int | None, upper: int | None, limit: int
+    ) -> _Settled | None:
+        """The days of a subject's touch points by rule, with fatigue resolved (only
+        where a rule is met) and the window applied; None when there are more than
+        ``limit`` or resolution reaches the ends of time (the engine's to say)."""
+        base = self._base
+        # From the first touch point on, to the end widened as the engine's widen()
+        # does (a bound that would leave the calendar stays where it is).
+        reach = upper
+        if upper is not None and upper + self._margin <= rule_days.LAST:
+            reach = upper + self._margin
+        found: list[_Found] = []
+        for compiled_rule in base._rules:
+            planned = rule_days.planned_days(compiled_rule, values, None, reach, limit - len(found))
+            if planned is None:
+                return None  # the engine raises TooManyTouchPointsError
+            rank, position = compiled_rule.rank, compiled_rule.position
+            rule = compiled_rule.rule
+            found.extend((day, rank, position, n, moves, rule) for n, day, moves in planned)
+        count = len(found)
         omitted: tuple[Omission, ...] = ()
         conflicts: tuple[Conflict, ...] = ()
         if self._meets_a_rule(found):
-            # What resolution makes of a subject's touch points depends only on its
-            # anchors' days (and the window they give), not on its zone or id.
-            key = (*values.values(), lower, upper)
-            resolved = self._resolved.get(key)
+            resolved = self._resolve(found, lower, upper)
             if resolved is None:
-                resolved = self._resolve(found, lower, upper)
-                if resolved is None:
-                    return None
-                if len(self._resolved) >= _RESOLVED:
-                    self._resolved.clear()  # one step, safe if threads share the plan
-                self._resolved[key] = resolved
+                return None
             kept, omitted, conflicts = resolved
             found = list(kept)
         elif lower is not None or upper is not None:
@@ -190,9 +223,7 @@ class FatigueCompiled:
             by_rule.setdefault(position, []).append((n, day, moves))
         for planned in by_rule.values():
             planned.sort()  # in the order of their occurrences, as made() takes them
-        points = base.made(placing, subject.id, limit, values, lower, upper, by_rule)
-        assert points is not None  # no more than the rules planned, within the limit
-        return Outcome(points, window_end, omitted, conflicts)
+        return _Settled(count, by_rule, omitted, conflicts)
 
     def _meets_a_rule(self, found: list[_Found]) -> bool:
         """Whether some spacing or cap holds more touch points than it allows: only

@@ -257,7 +257,9 @@ def _clash(
     own_apart, own_text = rules.channels.get(channel, (0, ""))
     number = day.toordinal()
     for other in accepted:
-        gap = abs(other.number - number)
+        gap = other.number - number
+        if gap < 0:
+            gap = -gap  # abs() in line: this runs for every pair of touch points
         same = other.channel == channel
         if same and gap < own_apart:  # the channel's own spacing is named first
             clash = other, "spacing", own_text
@@ -277,7 +279,7 @@ def _clash(
             other
             for other in accepted
             if (cap_channel is None or other.channel == cap_channel)
-            and abs(other.number - number) < per
+            and -per < other.number - number < per
         ]
         if len(near) < most:
             continue  # no window can hold more than all of them
