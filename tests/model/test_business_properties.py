@@ -163,7 +163,7 @@ def test_closed_because_agrees_with_the_holidays_library_day_by_day(
     if merged.holidays is not None:
         country, _, subdivision = merged.holidays.partition("-")
         table = holidays.country_holidays(country, subdiv=subdivision or None, language="en_US")
-    workdays = {WEEKDAYS.index(day) for day in merged.workdays}
+    workdays = {WEEKDAYS.index(day) for day in merged.workdays or WEEKDAYS[:5]}
     for day in days:
         if day.weekday() not in workdays:
             short = ("Mon", "Tue", "Wed", "Thu", "Fri")[day.weekday()] if day.weekday() < 5 else ""

@@ -47,7 +47,7 @@ from touchpoints._core.compiled_days import (
     RollingDays,
     Shift,
     advance,
-    planner,
+    planned_days,
     shift_of,
     step_of,
 )
@@ -171,8 +171,7 @@ class Compiled:
         self._times = tuple(sorted({rule.time for rule in rules if rule.time is not None}))
         # What making a rule's touch points reads, rule by rule.
         self._makers = tuple(
-            (planner(rule), rule, rule.rule, rule.rule.id, rule.rank, rule.position)
-            for rule in rules
+            (rule, rule.rule, rule.rule.id, rule.rank, rule.position) for rule in rules
         )
         # The zones met so far, one entry per zone name.
         self._zones: dict[str, _Zone] = {}
@@ -232,10 +231,10 @@ class Compiled:
         combine = datetime.combine
         new = tuple.__new__
         times = placing.times
-        for plan_days, compiled_rule, rule, rule_id, rank, position in self._makers:
+        for compiled_rule, rule, rule_id, rank, position in self._makers:
             days: Iterable[Planned] | None
             if planned is None:
-                days = plan_days(compiled_rule, values, lower, upper, limit - len(points))
+                days = planned_days(compiled_rule, values, lower, upper, limit - len(points))
                 if days is None:
                     return None  # the engine raises TooManyTouchPointsError
             else:

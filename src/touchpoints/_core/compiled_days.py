@@ -12,7 +12,7 @@ which sends the subject to the generic engine. Used by :mod:`.compiled`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from itertools import repeat
@@ -28,13 +28,11 @@ __all__ = [
     "CompiledRule",
     "Outside",
     "Planned",
-    "Planner",
     "RollingDays",
     "Shift",
     "advance",
     "month_length",
     "planned_days",
-    "planner",
     "shift_of",
     "step_of",
 ]
@@ -159,61 +157,23 @@ def planned_days(
 ) -> Iterable[Planned] | None:
     """One rule's touch points in the window, as the engine's ``rule_entries`` finds
     them; None when there are more than ``room``."""
-    return planner(compiled_rule)(compiled_rule, values, lower, upper, room)
-
-
-Planner = Callable[
-    [CompiledRule, dict[str, int], int | None, int | None, int], Iterable[Planned] | None
-]
-"""How :func:`planned_days` finds one kind of rule's touch points (see :func:`planner`)."""
-
-
-def planner(compiled_rule: CompiledRule) -> Planner:
-    """The function that finds ``compiled_rule``'s touch points, chosen once per rule:
-    :func:`planned_days` is that function's result."""
-    step = compiled_rule.step
-    if compiled_rule.days is not None or (step is not None and (step[0] or step[1] <= 0)):
-        return _rolled
-    return _on_its_day if step is None else _whole_days
-
-
-def _first(compiled_rule: CompiledRule, values: dict[str, int]) -> int:
-    """The day of the rule's ``at`` or its series' ``starting``."""
     name, months, offset = compiled_rule.start
     if months:
-        return advance(values[name], months, offset)
-    first = values[name] + offset  # advance() without its months, in line
-    if not FIRST <= first <= LAST:
-        raise Outside
-    return first
-
-
-def _on_its_day(
-    compiled_rule: CompiledRule,
-    values: dict[str, int],
-    lower: int | None,
-    upper: int | None,
-    room: int,
-) -> Iterable[Planned] | None:
-    """An ``at`` rule on no calendar: its day, if it falls in the window."""
-    first = _first(compiled_rule, values)
-    if (upper is not None and first >= upper) or (lower is not None and first < lower):
-        return _NONE
-    return ((1, first, ()),) if room > 0 else None
-
-
-def _whole_days(
-    compiled_rule: CompiledRule,
-    values: dict[str, int],
-    lower: int | None,
-    upper: int | None,
-    room: int,
-) -> Iterable[Planned] | None:
-    """A series of whole days on no calendar: the days from the first on or after
-    ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once."""
-    first = _first(compiled_rule, values)
-    assert compiled_rule.step is not None
-    days = compiled_rule.step[1]
+        first = advance(values[name], months, offset)
+    else:  # advance() without its months, in line: this runs for every rule
+        first = values[name] + offset
+        if not FIRST <= first <= LAST:
+            raise Outside
+    step = compiled_rule.step
+    if compiled_rule.days is not None or (step is not None and (step[0] or step[1] <= 0)):
+        return rolled_days(compiled_rule, values, first, lower, upper, room)
+    if step is None:  # ``at``, on its day
+        if (upper is not None and first >= upper) or (lower is not None and first < lower):
+            return _NONE
+        return ((1, first, ()),) if room > 0 else None
+    # A series of whole days on no calendar: the days from the first on or after
+    # ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once.
+    days = step[1]
     last = LAST
     if compiled_rule.until is not None:
         until_name, until_months, until_days = compiled_rule.until
@@ -228,17 +188,6 @@ def _whole_days(
     if len(found) > room:
         return None
     return zip(range(n, n + len(found)), found, repeat(()))
-
-
-def _rolled(
-    compiled_rule: CompiledRule,
-    values: dict[str, int],
-    lower: int | None,
-    upper: int | None,
-    room: int,
-) -> Iterable[Planned] | None:
-    """A rule on a calendar, or a series stepping in months: see :func:`rolled_days`."""
-    return rolled_days(compiled_rule, values, _first(compiled_rule, values), lower, upper, room)
 
 
 def rolled_days(
