@@ -332,7 +332,10 @@ class _Engine:
             or weekdays is not None
             for rule, weekdays in zip(plan.rules, self._weekdays, strict=True)
         )
-        self._calendars: dict[tuple[int, BusinessCalendar | None], OpenDays] = {}
+        self._calendars: dict[
+            tuple[BusinessCalendar | None, BusinessCalendar | None, tuple[Weekday, ...] | None],
+            OpenDays,
+        ] = {}
         self._fatigue = None if plan.fatigue is None else FatigueRules.of(plan.fatigue)
         # Only the attributes some condition reads are part of a subject's key.
         self._attributes = tuple(sorted({name for rule in plan.rules for name in rule.when}))
@@ -536,14 +539,16 @@ class _Engine:
         return conflicts
 
     def _open_days(self, index: int, subject_calendar: BusinessCalendar | None) -> OpenDays:
-        """The business calendar of rule ``index`` (-1: of derived anchors) for a subject."""
-        key = (index, subject_calendar)
+        """The business calendar of rule ``index`` (-1: of derived anchors) for a subject,
+        one for all the rules whose calendars and channel weekdays are the same (a
+        calendar works out a year of days at a time)."""
+        plan = self._plan
+        rule_calendar = plan.rules[index].business_calendar if index >= 0 else None
+        weekdays = self._weekdays[index] if index >= 0 else None
+        key = (rule_calendar, subject_calendar, weekdays)
         days = self._calendars.get(key)
         if days is None:
-            plan = self._plan
-            rule_calendar = plan.rules[index].business_calendar if index >= 0 else None
             days = OpenDays.resolve((rule_calendar, subject_calendar, plan.business_calendar))
-            if index >= 0:
-                days = days.with_weekdays(self._weekdays[index])
+            days = days.with_weekdays(weekdays)
             remember(self._calendars, key, days)  # subjects' own calendars vary
         return days

@@ -304,6 +304,18 @@ def merge_calendars(layers: Iterable[BusinessCalendar | None]) -> MergedCalendar
     )
 
 
+def _weekday_reasons(workdays: Sequence[Weekday]) -> tuple[str | None, ...]:
+    """Why each weekday, Monday first, is closed: None for a working day.
+
+    >>> _weekday_reasons(["mon", "tue", "wed", "thu"])
+    (None, None, None, None, 'no contacts on Fri', 'weekend', 'weekend')
+    """
+    return tuple(
+        None if day in workdays else "weekend" if n >= 5 else f"no contacts on {DAY_NAMES[n]}"
+        for n, day in enumerate(WEEKDAYS)
+    )
+
+
 class _Year(NamedTuple):
     """Why each day of one year is closed (None: open), from its first day number."""
 
@@ -334,7 +346,7 @@ class OpenDays:
         "_holidays",
         "_reach",
         "_roll",
-        "_workdays",
+        "_weekdays",
         "_years",
     )
 
@@ -346,7 +358,7 @@ class OpenDays:
         closed: Iterable[date] = (),
         roll: Roll = "following",
     ) -> None:
-        self._workdays = frozenset(WEEKDAYS.index(day) for day in workdays)
+        self._weekdays = _weekday_reasons(workdays)
         self._closed = frozenset(closed)
         self._closed_by_year: dict[int, list[date]] = {}
         for day in self._closed:
@@ -375,7 +387,7 @@ class OpenDays:
         if weekdays is None:
             return self
         copy = object.__new__(OpenDays)
-        copy._workdays = frozenset(WEEKDAYS.index(day) for day in weekdays)
+        copy._weekdays = _weekday_reasons(weekdays)
         copy._closed, copy._closed_by_year = self._closed, self._closed_by_year
         copy._roll, copy._holidays = self._roll, self._holidays
         copy._reach = None
@@ -436,18 +448,11 @@ class OpenDays:
         its holidays."""
         first = date(number, 1, 1).toordinal()
         length = (date(number + 1, 1, 1).toordinal() if number < 9999 else _LAST_DAY + 1) - first
-        by_weekday = [
-            None
-            if weekday in self._workdays
-            else "weekend"
-            if weekday >= 5
-            else f"no contacts on {DAY_NAMES[weekday]}"
-            for weekday in range(7)
-        ]
+        by_weekday = self._weekdays
         # Day number 1 (1 January of the year 1) was a Monday, weekday 0: the year is
         # the weekdays' cycle from the first day's.
         start = (first - 1) % 7
-        reasons = (by_weekday * 54)[start : start + length]
+        reasons = list((by_weekday * 54)[start : start + length])
         table = self._holidays
         if table is not None:
             table.get(date(number, 1, 1))  # the library fills in the year's holidays
