@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from touchpoints import Subject, parse_plan, schedule
+from touchpoints._core.arithmetic import roll
 from touchpoints._model import OpenDays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -107,6 +108,42 @@ def test_every_roll_is_numpy_busday_offset_next_to_long_closures(calendar: dict[
     day = calendar["around"]
     expected = numpy_roll(day, calendar["roll"], calendar["workdays"], stops)
     assert days.roll(day)[0] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(calendars())
+def test_a_roll_names_every_closed_day_it_passes_over(calendar: dict[str, Any]) -> None:
+    days = OpenDays(
+        workdays=calendar["workdays"],
+        holidays=calendar["holidays"],
+        closed=calendar["closed"],
+        roll=calendar["roll"],
+    )
+    stops = sorted(
+        set(calendar["closed"]) | public_holidays(calendar["holidays"], calendar["around"])
+    )
+    mask = "".join("1" if name in calendar["workdays"] else "0" for name in WEEKDAYS)
+    day = calendar["around"]
+    target = numpy_roll(day, calendar["roll"], calendar["workdays"], stops)
+    moved, adjustments = roll(day, days)
+    assert moved == target
+    if target == day:
+        assert adjustments == ()
+        return
+    # From the day towards its target, the target left out: numpy's closed days.
+    step = timedelta(days=1 if target >= day else -1)
+    between = [day + step * n for n in range(abs((target - day).days))]
+    expected = [
+        d
+        for d in between
+        if not np.is_busday(
+            np.datetime64(d), weekmask=mask, holidays=[np.datetime64(s) for s in stops]
+        )
+    ]
+    (adjustment,) = adjustments
+    assert (adjustment.before, adjustment.after, adjustment.kind) == (day, target, "rolled")
+    assert [passed for passed, _ in adjustment.closed] == expected == between
+    assert all(why for _, why in adjustment.closed)
 
 
 def due(closed: list[date], roll: str, purchase: date) -> date:

@@ -113,13 +113,11 @@ def widen(bound: date | None, by: timedelta) -> date | None:
 def roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
     """Move a wall-clock value off a closed day, keeping its time of day."""
     day = day_of(wall)
-    rolled, reason = days.roll(day)
+    rolled, reason, passed = days.roll_passing(day)
     if reason is None:
         return wall, ()
     moved = datetime.combine(rolled, wall.time()) if isinstance(wall, datetime) else rolled
-    return moved, (
-        Adjustment(day, rolled, reason, closed=days.skipped(day, rolled), kind="rolled"),
-    )
+    return moved, (Adjustment(day, rolled, reason, closed=passed, kind="rolled"),)
 
 
 def skipped_day(wall: datetime, due: datetime, zone: ZoneInfo) -> Adjustment:

@@ -171,7 +171,7 @@ class Adjustment:
         after: the day it moved to (the same day when it stayed).
         reason: why, in words: for a roll, why ``before`` was closed.
         closed: for a roll, every closed day it passed over and why each was closed,
-            in the order passed (see ``OpenDays.skipped``); empty otherwise.
+            in the order passed (see ``OpenDays.roll_passing``); empty otherwise.
             Not compared: it follows from ``before``, ``after`` and the calendar.
         kind: what made it, as an :data:`AdjustmentKind` (``other`` when not given).
 
@@ -324,6 +324,7 @@ class _Year(NamedTuple):
 
 
 _LAST_DAY: Final = date.max.toordinal()
+_NOT_FOUND: Final[tuple[None, tuple[tuple[date, str], ...]]] = (None, ())
 
 
 class OpenDays:
@@ -472,50 +473,52 @@ class OpenDays:
         >>> days.roll(date(2026, 8, 1))  # a Saturday: Friday is in July
         (datetime.date(2026, 8, 3), 'weekend (month start)')
         """
+        moved, reason, _ = self.roll_passing(day)
+        return moved, reason
+
+    def roll_passing(self, day: date) -> tuple[date, str | None, tuple[tuple[date, str], ...]]:
+        """:meth:`roll`, with every closed day the roll passes over and why it is
+        closed: from ``day`` itself towards where it moves, that day left out (none
+        when it stays).
+
+        >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
+        >>> moved, reason, passed = days.roll_passing(date(2026, 5, 23))
+        >>> moved, reason
+        (datetime.date(2026, 5, 26), 'weekend')
+        >>> [(d.isoformat(), why) for d, why in passed]
+        [('2026-05-23', 'weekend'), ('2026-05-24', 'weekend'), ('2026-05-25', 'holiday: Pentecost Monday')]
+        """  # noqa: E501 - doctest output is one line
         reason = self.closed_because(day)
         if reason is None:
-            return day, None
+            return day, None, ()
         convention = self._roll
         if convention == "keep":
-            return day, f"kept on a closed day ({reason})"
-        after = self._seek(day, 1) if convention != "preceding" else None
-        before = self._seek(day, -1) if convention != "following" else None
+            return day, f"kept on a closed day ({reason})", ()
+        # Every day from ``day`` to the first open one is closed: the seek that finds
+        # it has passed over them all.
+        after, later = self._seek(day, reason, 1) if convention != "preceding" else _NOT_FOUND
+        before, earlier = self._seek(day, reason, -1) if convention != "following" else _NOT_FOUND
         month = (day.year, day.month)
         if convention == "modified_following" and after is not None:
             if (after.year, after.month) != month and before is not None:
-                return before, f"{reason} (month end)"
+                return before, f"{reason} (month end)", earlier
         elif convention == "modified_preceding" and before is not None:
             if (before.year, before.month) != month and after is not None:
-                return after, f"{reason} (month start)"
-            return before, reason
+                return after, f"{reason} (month start)", later
+            return before, reason, earlier
         elif convention == "nearest" and after is not None and before is not None:
-            return (after if after - day <= day - before else before), reason
-        found = after if after is not None else before
-        if found is None:
-            direction = {"following": "after", "preceding": "before"}.get(convention, "around")
-            raise ScheduleError(
-                f"no open day within {self.reach} days {direction} {day_label(day)} "
-                f"({reason}); check the calendar's workdays and closed dates"
-            )
-        return found, reason
-
-    def skipped(self, day: date, target: date) -> tuple[tuple[date, str], ...]:
-        """Every closed day from ``day`` towards ``target`` (``target`` itself left
-        out), with why it is closed: what a roll from ``day`` to ``target`` passed over.
-
-        >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
-        >>> [(d.isoformat(), why) for d, why in days.skipped(date(2026, 5, 23), date(2026, 5, 26))]
-        [('2026-05-23', 'weekend'), ('2026-05-24', 'weekend'), ('2026-05-25', 'holiday: Pentecost Monday')]
-        """  # noqa: E501 - doctest output is one line
-        step = timedelta(days=1 if target >= day else -1)
-        found: list[tuple[date, str]] = []
-        current = day
-        while current != target:
-            why = self.closed_because(current)
-            if why is not None:
-                found.append((current, why))
-            current += step
-        return tuple(found)
+            if after - day <= day - before:
+                return after, reason, later
+            return before, reason, earlier
+        if after is not None:
+            return after, reason, later
+        if before is not None:
+            return before, reason, earlier
+        direction = {"following": "after", "preceding": "before"}.get(convention, "around")
+        raise ScheduleError(
+            f"no open day within {self.reach} days {direction} {day_label(day)} "
+            f"({reason}); check the calendar's workdays and closed dates"
+        )
 
     def add(self, day: date, business_days: int) -> date:
         """``day`` moved by ``business_days`` open days (back for a negative count);
@@ -528,16 +531,22 @@ class OpenDays:
                 remaining -= 1
         return day
 
-    def _seek(self, day: date, step: int) -> date | None:
-        """The first open day from ``day`` in the direction of ``step``, or None when
-        there is none within :attr:`reach` days (or before the ends of time)."""
+    def _seek(
+        self, day: date, reason: str, step: int
+    ) -> tuple[date | None, tuple[tuple[date, str], ...]]:
+        """The first open day from ``day`` (closed for ``reason``) in the direction of
+        ``step``, or None when there is none within :attr:`reach` days (or before the
+        ends of time); with the closed days passed over, ``day`` first."""
+        passed = [(day, reason)]
         candidate = day
         one = timedelta(days=step)
         try:
             for _ in range(self.reach):
                 candidate += one
-                if self.closed_because(candidate) is None:
-                    return candidate
+                why = self.closed_because(candidate)
+                if why is None:
+                    return candidate, tuple(passed)
+                passed.append((candidate, why))
         except OverflowError:
             pass
-        return None
+        return None, ()
