@@ -18,7 +18,10 @@ it (and for its holiday tables); what a process pays once whoever comes first (t
 modules scheduling imports, the zone files) is paid before any run. Speed
 runs without tracemalloc (it slows allocation); memory is measured in separate runs
 of the same work (``--no-memory`` skips them). Runs of fewer than 100,000 subjects
-are repeated (up to five times, each with a new plan) and the quickest is quoted.
+are repeated in up to five rounds, every runner once a round with a new plan, so the
+runners and the baseline meet the same spells of a busy machine; each runner's
+quickest run is quoted, and ``rounds`` gives the lowest and highest of its ratios to
+the baseline in the same round.
 """
 
 from __future__ import annotations
@@ -281,34 +284,36 @@ def main(argv: list[str] | None = None) -> None:
     keys = "random keys" if args.random else "periodic keys"
     print(f"python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d}, one process, {keys}")
     print(
-        f"{'subjects':>9}  {'runner':<28} {'touch points':>12} {'CPU s':>8} {'tp/s':>11} "
-        f"{'x naive':>8} {'peak MiB':>9}"
+        f"{'subjects':>9}  {'runner':<30} {'touch points':>12} {'CPU s':>8} {'tp/s':>11} "
+        f"{'x naive':>8} {'rounds':<13} {'peak MiB':>9}"
     )
     costs: dict[tuple[int, str], float] = {}
     for count in args.subjects:
         items = list(source(count))  # built before timing: validation is the host's cost
-        rates: dict[str, float] = {}
-        rows: list[tuple[str, int, float]] = []
-        for name, (variant, runner) in runners.items():
-            # A short run is repeated, each time with a plan of its own; the quickest
-            # is the one least disturbed by the rest of the machine.
-            repeats = min(5, max(1, 100_000 // count))
-            produced, seconds = min(
-                (speed(runner, variant(load_plan()), items) for _ in range(repeats)),
-                key=lambda run: run[1],
-            )
-            rates[name] = produced / seconds
-            costs[count, name] = seconds / produced
-            rows.append((name, produced, seconds))
+        # A short run is repeated in rounds, each runner once per round with a plan of
+        # its own, so that every runner and the baseline meet the same spells of a busy
+        # machine; each runner's quickest run is quoted, with the range of its ratios to
+        # the baseline round by round.
+        rounds = min(5, max(1, 100_000 // count))
+        runs: dict[str, list[tuple[int, float]]] = {name: [] for name in runners}
+        for _ in range(rounds):
+            for name, (variant, runner) in runners.items():
+                runs[name].append(speed(runner, variant(load_plan()), items))
         del items
-        for name, produced, seconds in rows:
+        naive_seconds = [seconds for _, seconds in runs[NAIVE]]
+        for name, timed in runs.items():
+            produced, seconds = min(timed, key=lambda run: run[1])
+            costs[count, name] = seconds / produced
+            ratio = min(naive_seconds) / seconds
+            spread = [base / mine for (_, mine), base in zip(timed, naive_seconds, strict=True)]
             peak = ""
             if not args.no_memory:
                 variant, runner = RUNNERS[name]
                 peak = f"{peak_memory(runner, variant(load_plan()), source, count) / 2**20:.2f}"
             print(
-                f"{count:>9,}  {name:<28} {produced:>12,} {seconds:>8.3f} {rates[name]:>11,.0f} "
-                f"{rates[name] / rates[NAIVE]:>7.2f}x {peak:>9}"
+                f"{count:>9,}  {name:<30} {produced:>12,} {seconds:>8.3f} "
+                f"{produced / seconds:>11,.0f} {ratio:>7.2f}x "
+                f"{min(spread):>6.2f}-{max(spread):<6.2f} {peak:>9}"
             )
     if len(args.subjects) > 1:
         smallest, largest = min(args.subjects), max(args.subjects)
