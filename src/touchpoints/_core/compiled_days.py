@@ -129,8 +129,12 @@ class RollingDays:
         known = self._rolls.get(day)
         if known is not None:
             return known
-        moved, moves = roll(date.fromordinal(day), self.open_days)
-        result = (moved.toordinal() if moves else day), moves
+        value = date.fromordinal(day)
+        if self.open_days.closed_because(value) is None:
+            result: tuple[int, tuple[Adjustment, ...]] = (day, ())  # most days are open
+        else:
+            moved, moves = roll(value, self.open_days)
+            result = moved.toordinal(), moves
         rolls = self._rolls
         if len(rolls) >= _ROLLS:
             rolls.clear()
