@@ -153,6 +153,28 @@ class TestConflicts:
         result = schedule(plan, subject)
         assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(7)}
 
+    def test_rescheduled_touch_points_never_move(self) -> None:
+        # "a" gives way by priority, but the customer agreed its new day: "b" moves
+        # instead, to the first day 7 days after it (day 8 + 7).
+        plan = Plan.model_validate(
+            {
+                "plan": "p",
+                "fatigue": {"spacing": "7 days"},
+                "touchpoints": [at("a", 0, priority=9), at("b", 10, "email", priority=1)],
+            }
+        )
+        subject = Subject.model_validate(
+            {
+                "id": "s",
+                "anchors": {"purchase": PURCHASE},
+                "history": [
+                    {"rule": "a", "occurrence": 1, "status": "rescheduled", "on": "2026-01-23"}
+                ],
+            }
+        )
+        result = schedule(plan, subject)
+        assert {tp.rule_id: tp.due for tp in result} == {"a": day(8), "b": day(15)}
+
     @pytest.mark.parametrize("value", ["2 hours", "1 month", "0 days"])
     def test_spacing_is_whole_days(self, value: str) -> None:
         with pytest.raises(PlanError, match="whole number of days"):
