@@ -207,18 +207,19 @@ def resolve_fatigue(
 
 def _item(n: int, entry: Entry) -> _Item:
     wall, index, term, occurrence, rule, moves, done = entry
-    rescheduled = any(move.kind == "rescheduled" for move in moves)
+    # Most touch points have no adjustment, and none a history fixes: ask only then.
+    fixed = done is not None or (bool(moves) and any(m.kind == "rescheduled" for m in moves))
     day = day_of(wall)
     return _Item(
-        n=n,
-        entry=entry,
-        day=day,
-        number=day.toordinal(),
-        channel=rule.channel,
-        rank=(rule.priority, rule.id, term, occurrence),
-        order=(index, term, occurrence),
-        fixed=done is not None or rescheduled,
-        moves=list(moves),
+        n,
+        entry,
+        day,
+        day.toordinal(),
+        rule.channel,
+        (index, term, occurrence),
+        (rule.priority, rule.id, term, occurrence),
+        fixed,
+        list(moves),
     )
 
 
