@@ -133,47 +133,33 @@ class TestConflicts:
             "Fri 2026-01-16 meets every rule"
         ]
 
-    def test_done_touch_points_never_move(self) -> None:
+    @pytest.mark.parametrize(
+        ("status", "on", "b_at", "expected"),
+        [
+            # "a" would give way by priority, but it is done: "b" waits 7 days after it.
+            ("completed", "2026-01-15", 2, {"a": day(0), "b": day(7)}),
+            # The customer agreed a new day for "a": "b" moves instead, to day 8 + 7.
+            ("rescheduled", "2026-01-23", 10, {"a": day(8), "b": day(15)}),
+        ],
+    )
+    def test_touch_points_the_history_fixes_never_move(
+        self, status: str, on: str, b_at: int, expected: dict[str, date]
+    ) -> None:
         plan = Plan.model_validate(
             {
                 "plan": "p",
                 "fatigue": {"spacing": "7 days"},
-                "touchpoints": [at("a", 0, priority=9), at("b", 2, "email", priority=1)],
+                "touchpoints": [at("a", 0, priority=9), at("b", b_at, "email", priority=1)],
             }
         )
         subject = Subject.model_validate(
             {
                 "id": "s",
                 "anchors": {"purchase": PURCHASE},
-                "history": [
-                    {"rule": "a", "occurrence": 1, "status": "completed", "on": "2026-01-15"}
-                ],
+                "history": [{"rule": "a", "occurrence": 1, "status": status, "on": on}],
             }
         )
-        result = schedule(plan, subject)
-        assert {tp.rule_id: tp.due for tp in result} == {"a": day(0), "b": day(7)}
-
-    def test_rescheduled_touch_points_never_move(self) -> None:
-        # "a" gives way by priority, but the customer agreed its new day: "b" moves
-        # instead, to the first day 7 days after it (day 8 + 7).
-        plan = Plan.model_validate(
-            {
-                "plan": "p",
-                "fatigue": {"spacing": "7 days"},
-                "touchpoints": [at("a", 0, priority=9), at("b", 10, "email", priority=1)],
-            }
-        )
-        subject = Subject.model_validate(
-            {
-                "id": "s",
-                "anchors": {"purchase": PURCHASE},
-                "history": [
-                    {"rule": "a", "occurrence": 1, "status": "rescheduled", "on": "2026-01-23"}
-                ],
-            }
-        )
-        result = schedule(plan, subject)
-        assert {tp.rule_id: tp.due for tp in result} == {"a": day(8), "b": day(15)}
+        assert {tp.rule_id: tp.due for tp in schedule(plan, subject)} == expected
 
     @pytest.mark.parametrize("value", ["2 hours", "1 month", "0 days"])
     def test_spacing_is_whole_days(self, value: str) -> None:

@@ -93,18 +93,26 @@ def calendars(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=150, deadline=None)
-@given(calendars())
-def test_every_roll_is_numpy_busday_offset_next_to_long_closures(calendar: dict[str, Any]) -> None:
-    days = OpenDays(
+def open_days(calendar: dict[str, Any]) -> OpenDays:
+    return OpenDays(
         workdays=calendar["workdays"],
         holidays=calendar["holidays"],
         closed=calendar["closed"],
         roll=calendar["roll"],
     )
-    stops = sorted(
+
+
+def closed_days(calendar: dict[str, Any]) -> list[date]:
+    """The closed dates and the region's public holidays near the day: numpy's holidays."""
+    return sorted(
         set(calendar["closed"]) | public_holidays(calendar["holidays"], calendar["around"])
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(calendars())
+def test_every_roll_is_numpy_busday_offset_next_to_long_closures(calendar: dict[str, Any]) -> None:
+    days, stops = open_days(calendar), closed_days(calendar)
     day = calendar["around"]
     expected = numpy_roll(day, calendar["roll"], calendar["workdays"], stops)
     assert days.roll(day)[0] == expected
@@ -113,15 +121,7 @@ def test_every_roll_is_numpy_busday_offset_next_to_long_closures(calendar: dict[
 @settings(max_examples=150, deadline=None)
 @given(calendars())
 def test_a_roll_names_every_closed_day_it_passes_over(calendar: dict[str, Any]) -> None:
-    days = OpenDays(
-        workdays=calendar["workdays"],
-        holidays=calendar["holidays"],
-        closed=calendar["closed"],
-        roll=calendar["roll"],
-    )
-    stops = sorted(
-        set(calendar["closed"]) | public_holidays(calendar["holidays"], calendar["around"])
-    )
+    days, stops = open_days(calendar), closed_days(calendar)
     mask = "".join("1" if name in calendar["workdays"] else "0" for name in WEEKDAYS)
     day = calendar["around"]
     target = numpy_roll(day, calendar["roll"], calendar["workdays"], stops)
