@@ -478,8 +478,8 @@ class OpenDays:
 
     def roll_passing(self, day: date) -> tuple[date, str | None, tuple[tuple[date, str], ...]]:
         """:meth:`roll`, with every closed day the roll passes over and why it is
-        closed: from ``day`` itself towards where it moves, that day left out (none
-        when it stays).
+        closed: from ``day`` itself towards the day it moves to, which is left out
+        (none when it stays).
 
         >>> days = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
         >>> moved, reason, passed = days.roll_passing(date(2026, 5, 23))
