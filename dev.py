@@ -12,6 +12,7 @@ file; a second run reinstalls only when pyproject.toml has changed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -53,7 +54,7 @@ SYSTEM_NEEDS = {"chromium": "chromium", "java": "default-jre-headless"}
 
 
 def system_setup() -> None:
-    missing = [package for command, package in SYSTEM_NEEDS.items() if not shutil.which(command)]
+    missing = _missing()
     if not missing:
         return
     apt = shutil.which("apt-get")
@@ -63,8 +64,19 @@ def system_setup() -> None:
             "(on Debian or Ubuntu: apt-get install " + " ".join(missing) + ") and run again"
         )
     os.environ["DEBIAN_FRONTEND"] = "noninteractive"  # noqa: TID251 - no questions asked
-    run(apt, "update", "-qq")
-    run(apt, "install", "-y", "-qq", "--no-install-recommends", *missing)
+    # Two checkouts set up at once take turns, and the second finds the packages the
+    # first installed; apt itself waits for any other package manager that is running.
+    with open("/var/lock/touchpoints-system-setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = _missing()
+        if missing:
+            wait = ("-o", "DPkg::Lock::Timeout=900")
+            run(apt, *wait, "update", "-qq")
+            run(apt, *wait, "install", "-y", "-qq", "--no-install-recommends", *missing)
+
+
+def _missing() -> list[str]:
+    return [package for command, package in SYSTEM_NEEDS.items() if not shutil.which(command)]
 
 
 def demo() -> None:
