@@ -207,7 +207,7 @@ def resolve_fatigue(
 
 def _item(n: int, entry: Entry) -> _Item:
     wall, index, term, occurrence, rule, moves, done = entry
-    # Most touch points have no adjustment, and none a history fixes: ask only then.
+    # A touch point without adjustments was not rescheduled; most have none.
     fixed = done is not None or (bool(moves) and any(m.kind == "rescheduled" for m in moves))
     day = day_of(wall)
     return _Item(
