@@ -10,6 +10,15 @@ is reported: nothing is dropped silently.
 
 The resolution is a pure function of the touch points, in a fixed order: the same
 input gives the same result, whatever order the rules were written in.
+
+It comes in two steps. :func:`decide` works on day numbers alone and says what
+becomes of each touch point, by its place in the input, as a :class:`Resolution`;
+:func:`render` turns that into rows, adjustments and words with dates.
+:func:`resolve_fatigue` does both. What :func:`decide` finds depends only on the days'
+distances, the rules, what ``is_open`` answers and, near the year 9999, how many days
+are left (see :attr:`Resolution.latest`), so a caller that has seen the same distances
+before, on days where ``is_open`` answers the same, may render the earlier resolution
+moved by whole days (see :mod:`.compiled_fatigue`).
 """
 
 from __future__ import annotations
@@ -19,14 +28,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import attrgetter
-from typing import Final
+from typing import Final, NamedTuple
 
 from touchpoints._core.lifecycle import labeller
 from touchpoints._core.outputs import Conflict, Omission, RuleOccurrence
 from touchpoints._core.rows import Entry
-from touchpoints._model import Adjustment, Fatigue, day_label, day_of
+from touchpoints._model import Adjustment, AdjustmentKind, Fatigue, day_label, day_of
 
-__all__ = ["FatigueRules", "merged_omission", "resolve_fatigue"]
+__all__ = [
+    "FatigueRules",
+    "Move",
+    "Resolution",
+    "adjustments",
+    "decide",
+    "merged_omission",
+    "remarks",
+    "render",
+    "resolve_fatigue",
+]
 
 _MAX_DISPLACEMENTS: Final = 20
 _NUMBER: Final = attrgetter("number")
@@ -47,7 +66,7 @@ class _Item:
     # of the plan's rules nor of anything else in the input matters.
     rank: tuple[int, str, int, int]
     fixed: bool
-    moves: list[Adjustment]
+    moves: list[Move]  # what resolution adds to the entry's own adjustments
     displaced: int = 0
     settled: bool = False  # in conflict: it stays where it is
     accepted: bool = False  # placed where it is, for now
@@ -117,6 +136,32 @@ class FatigueRules:
         )
 
 
+Move = tuple[int, int, str, AdjustmentKind]
+"""An adjustment resolution makes, in day numbers: before, after, words and kind."""
+
+
+class Resolution(NamedTuple):
+    """What :func:`decide` found, by each touch point's place in its input, in day
+    numbers (``date.toordinal``), with no date in any of its words.
+
+    Attributes:
+        placed: the touch points kept, in the order they were placed: each one's
+            place, day number and the adjustments resolution adds to its own.
+        merged: the touch points merged into another: each one's place, the place
+            of the touch point covering it and that one's day number.
+        conflicts: the touch points that met a rule where they are: each one's place
+            and the reason, in words up to its day, its day number (None: the
+            reason names no day) and the words after it.
+        latest: the latest day number a touch point was on while they were placed
+            (none looks for a free day more than ``max_shift`` days after its own).
+    """
+
+    placed: tuple[tuple[int, int, tuple[Move, ...]], ...]
+    merged: tuple[tuple[int, int, int], ...]
+    conflicts: tuple[tuple[int, str, int | None, str], ...]
+    latest: int
+
+
 def resolve_fatigue(
     entries: Sequence[Entry],
     prepared: FatigueRules,
@@ -131,12 +176,107 @@ def resolve_fatigue(
     land on a day. Returns the placed entries, the merged ones (each with a note and
     the entry it was merged into), and the conflicts.
     """
+    return render(entries, decide(entries, prepared, is_open=is_open))
+
+
+def render(
+    entries: Sequence[Entry], resolution: Resolution, shift: int = 0
+) -> tuple[list[Entry], list[tuple[Entry, str, Entry]], list[Conflict]]:
+    """The rows, merges and conflicts of ``resolution`` for ``entries``, as
+    :func:`resolve_fatigue` returns them, with every day of the resolution moved
+    by ``shift`` days: ``entries`` must lie that many days after the ones it was
+    decided for, at the same distances.
+
+    >>> from touchpoints import Rule
+    >>> rule = Rule.model_validate({"id": "a", "title": "A", "channel": "call",
+    ...                             "at": "purchase"})
+    >>> entry = Entry(date(2026, 1, 12), 0, 1, 1, rule, (), None)
+    >>> was, moved_to = date(2026, 1, 5).toordinal(), date(2026, 1, 6).toordinal()
+    >>> move = (was, moved_to, "moved 1 day: spacing", "fatigue")
+    >>> resolution = Resolution(((0, moved_to, (move,)),), merged=(), conflicts=(), latest=moved_to)
+    >>> placed, _, _ = render([entry], resolution, shift=7)  # a week after 5 January
+    >>> placed[0].due, str(placed[0].adjustments[0])
+    (datetime.date(2026, 1, 13), 'Mon 2026-01-12 -> Tue 2026-01-13: moved 1 day: spacing')
+    """
+    fromordinal = date.fromordinal
+    placed: list[Entry] = []
+    for n, number, moves in resolution.placed:
+        entry = entries[n]
+        if not moves:
+            placed.append(entry)  # on its own day, as it came
+            continue
+        day = fromordinal(number + shift)
+        wall, position, term, occurrence, rule, own, done = entry
+        due = datetime.combine(day, wall.time()) if isinstance(wall, datetime) else day
+        added = adjustments(moves, shift)
+        placed.append(_new(Entry, (due, position, term, occurrence, rule, (*own, *added), done)))
+    return placed, *remarks(entries, resolution, shift)
+
+
+def adjustments(moves: tuple[Move, ...], shift: int = 0) -> tuple[Adjustment, ...]:
+    """The adjustments ``moves`` say, every day moved by ``shift`` days.
+
+    >>> print(*adjustments(((1, 3, "moved 2 days: spacing", "fatigue"),), shift=7))
+    Mon 0001-01-08 -> Wed 0001-01-10: moved 2 days: spacing
+    """
+    fromordinal = date.fromordinal
+    return tuple(
+        Adjustment(fromordinal(before + shift), fromordinal(after + shift), words, kind=kind)
+        for before, after, words, kind in moves
+    )
+
+
+def remarks(
+    entries: Sequence[Entry], resolution: Resolution, shift: int = 0
+) -> tuple[list[tuple[Entry, str, Entry]], list[Conflict]]:
+    """The merges (each entry merged, with a note and the entry it was merged into)
+    and the conflicts of ``resolution`` for ``entries``, as :func:`render` gives them.
+
+    Only the entries' rules, terms and occurrences are read, so their ``due`` may
+    be the day alone.
+    """
+    merged = []
+    for n, kept, number in resolution.merged:
+        into = entries[kept]
+        name = f"{into.rule.id!r} #{into.occurrence}"
+        merged.append((entries[n], f"merged into {name} on {_label(number + shift)}", into))
+    conflicts = [
+        Conflict(
+            entries[n].rule.id,
+            entries[n].occurrence,
+            entries[n].term,
+            head if number is None else f"{head}{_label(number + shift)}{tail}",
+        )
+        for n, head, number, tail in resolution.conflicts
+    ]
+    return merged, conflicts
+
+
+def decide(
+    entries: Sequence[Entry],
+    prepared: FatigueRules,
+    *,
+    is_open: Callable[[int, date], bool],
+) -> Resolution:
+    """What becomes of ``entries`` under the fatigue rules ``prepared``, as
+    :func:`resolve_fatigue` places them, by each one's place in ``entries``.
+
+    >>> from touchpoints import Plan
+    >>> plan = Plan.model_validate({"plan": "p", "fatigue": {"spacing": "3 days"},
+    ...     "touchpoints": [{"id": "a", "title": "A", "channel": "call", "at": "purchase"},
+    ...                     {"id": "b", "title": "B", "channel": "email", "at": "purchase"}]})
+    >>> a, b = plan.rules
+    >>> entries = [Entry(date(1, 1, 1), 0, 1, 1, a, (), None),
+    ...            Entry(date(1, 1, 2), 1, 1, 1, b, (), None)]
+    >>> decide(entries, FatigueRules.of(plan.fatigue), is_open=lambda n, day: True).placed
+    ((0, 1, ()), (1, 4, ((2, 4, "moved 2 days: spacing of 3 days with 'a' #1", 'fatigue'),)))
+    """
     items = [_item(n, entry) for n, entry in enumerate(entries)]
+    latest = max([item.number for item in items], default=0)
     queue = [item.key() for item in items]
     heapq.heapify(queue)
     accepted: list[_Item] = []
-    merged: list[tuple[Entry, str, Entry]] = []
-    conflicts: list[Conflict] = []
+    conflicts: list[tuple[int, str, int | None, str]] = []
     gone: set[int] = set()
 
     def accept(item: _Item) -> None:
@@ -174,35 +314,36 @@ def resolve_fatigue(
         target = None if loser.fixed else _first_free_day(loser, obstacles, prepared, is_open)
         if target is None or loser.displaced > _MAX_DISPLACEMENTS:
             # It stays where it is, reported, and nothing pushes it again.
-            reason = (
-                f"{why}: no day within {prepared.max_shift_text} after {day_label(loser.day)} "
-                "meets every rule"
-            )
             if loser.fixed:
-                reason = f"{why}: both are fixed by the history"
-            conflicts.append(_conflict(loser, reason))
-            loser.moves.append(
-                Adjustment(loser.day, loser.day, f"conflict: {why}", kind="conflict")
-            )
+                conflicts.append((loser.n, f"{why}: both are fixed by the history", None, ""))
+            else:
+                head = f"{why}: no day within {prepared.max_shift_text} after "
+                conflicts.append((loser.n, head, loser.number, " meets every rule"))
+            loser.moves.append((loser.number, loser.number, f"conflict: {why}", "conflict"))
             loser.settled = True
             accept(loser)
             continue
         shift = (target - loser.day).days
         words = f"moved {shift} day{'s' if shift != 1 else ''}: {why}"
-        loser.moves.append(Adjustment(loser.day, target, words, kind="fatigue"))
-        loser.day = target
-        loser.number = target.toordinal()
+        number = target.toordinal()
+        loser.moves.append((loser.number, number, words, "fatigue"))
+        loser.day, loser.number = target, number
+        latest = max(latest, number)
         heapq.heappush(queue, loser.key())
+    merged: list[tuple[int, int, int]] = []
     for n, kept in into.items():
         # What merged into a touch point that merged on is covered by the last one.
         while kept in into:
             kept = into[kept]
-        final, loser = items[kept], items[n]
-        covers = f"also covers {loser.name}"
-        final.moves.append(Adjustment(final.day, final.day, covers, kind="merged"))
-        note = f"merged into {final.name} on {day_label(final.day)}"
-        merged.append((loser.entry, note, final.entry))
-    return [_placed(item) for item in accepted], merged, conflicts
+        final = items[kept]
+        final.moves.append((final.number, final.number, f"also covers {items[n].name}", "merged"))
+        merged.append((n, kept, final.number))
+    return Resolution(
+        tuple((item.n, item.number, tuple(item.moves)) for item in accepted),
+        tuple(merged),
+        tuple(conflicts),
+        latest,
+    )
 
 
 def _item(n: int, entry: Entry) -> _Item:
@@ -219,7 +360,7 @@ def _item(n: int, entry: Entry) -> _Item:
         (index, term, occurrence),
         (rule.priority, rule.id, term, occurrence),
         fixed,
-        list(moves),
+        [],
     )
 
 
@@ -236,13 +377,11 @@ def merged_omission(entry: Entry, note: str, into: Entry) -> Omission:
     )
 
 
-def _placed(item: _Item) -> Entry:
-    wall, position, term, occurrence, rule, _, done = item.entry
-    moved = datetime.combine(item.day, wall.time()) if isinstance(wall, datetime) else item.day
-    return _new(Entry, (moved, position, term, occurrence, rule, tuple(item.moves), done))
-
-
 _new: Final = tuple.__new__
+
+
+def _label(number: int) -> str:
+    return day_label(date.fromordinal(number))
 
 
 def _clash(
@@ -320,8 +459,3 @@ def _first_free_day(
                 continue
         step += 1
     return None
-
-
-def _conflict(item: _Item, reason: str) -> Conflict:
-    _, term, occurrence = item.order
-    return Conflict(item.rule_id, occurrence, term, reason)
