@@ -305,6 +305,93 @@ class TestAwkwardDays:
         same(plan, subject, begin, end)
 
 
+class TestResolutionsKeptByDistance:
+    """A resolution is kept for the distances between touch points and served, moved,
+    to a later subject at the same distances whose calendars answer the same."""
+
+    @given(
+        crowded_plans(),
+        st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+        st.lists(st.integers(-300, 300), min_size=2, max_size=6),
+        st.sampled_from(AWKWARD_ZONES),
+    )
+    def test_subjects_weeks_apart_match_the_generic_engine(
+        self, plan: Plan, purchase: date, weeks: list[int], zone: str
+    ) -> None:
+        # Whole weeks apart, most subjects' touch points lie at the same distances
+        # (and on the same weekdays), so later ones meet what earlier ones decided,
+        # on days where holidays and closed dates fall elsewhere.
+        for n, week in enumerate(weeks):
+            day = purchase + timedelta(weeks=week)
+            subject = Subject(id=f"c-{n}", timezone=zone, anchors={"purchase": day})
+            takes_the_compiled_path(plan, subject, None, None)
+            same(plan, subject)
+
+    @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+    def test_a_holiday_where_an_earlier_subject_had_none_is_respected(
+        self, order: tuple[int, int]
+    ) -> None:
+        # The mail, a day after the call, must wait 3 days after it, on an open day.
+        # Bought on Monday 27 April 2026, it waits until Thursday 30 April. Bought
+        # two weeks later, on Monday 11 May, its Thursday is Ascension Day, a
+        # Bavarian holiday, so it waits until Friday 15 May: the same distances, but
+        # not the same answer from the calendar.
+        plan = Plan.model_validate(
+            {
+                "plan": "p",
+                "calendar": {"holidays": "DE-BY", "roll": "following"},
+                "fatigue": {"spacing": "3 days", "merge": False},
+                "touchpoints": [
+                    {"id": "call", "title": "Call", "channel": "call", "priority": 1,
+                     "at": "purchase"},
+                    {"id": "mail", "title": "Mail", "channel": "email", "priority": 2,
+                     "at": "purchase + 1 day"},
+                ],
+            }
+        )  # fmt: skip
+        people = [
+            Subject(id="april", anchors={"purchase": date(2026, 4, 27)}),
+            Subject(id="may", anchors={"purchase": date(2026, 5, 11)}),
+        ]
+        expected = {
+            "april": [("call", date(2026, 4, 27)), ("mail", date(2026, 4, 30))],
+            "may": [("call", date(2026, 5, 11)), ("mail", date(2026, 5, 15))],
+        }
+        for n in order:
+            subject = people[n]
+            made = schedule(plan, subject)
+            assert [(tp.rule_id, tp.due) for tp in made] == expected[subject.id]
+            same(plan, subject)
+
+    def test_near_the_end_of_time_it_is_resolved_anew(self) -> None:
+        # The same two touch points a day apart, 30 days' spacing: bought in 2026,
+        # the email moves 30 days on. Bought on 20 December 9999 there is no day 30
+        # days on, so it stays in conflict, whatever an earlier subject found.
+        plan = Plan.model_validate(
+            {
+                "plan": "p",
+                "fatigue": {"spacing": "30 days", "merge": False},
+                "touchpoints": [
+                    {"id": "a", "title": "A", "channel": "call", "at": "purchase"},
+                    {"id": "b", "title": "B", "channel": "email", "at": "purchase + 1 day"},
+                ],
+            }
+        )
+        early = schedule(plan, Subject(id="s1", anchors={"purchase": date(2026, 1, 5)}))
+        assert [(tp.rule_id, tp.due) for tp in early] == [
+            ("a", date(2026, 1, 5)),
+            ("b", date(2026, 2, 4)),
+        ]
+        late = Subject(id="s2", anchors={"purchase": date(9999, 12, 20)})
+        made = schedule(plan, late)
+        assert [(tp.rule_id, tp.due) for tp in made] == [
+            ("a", date(9999, 12, 20)),
+            ("b", date(9999, 12, 21)),
+        ]
+        assert [(c.rule_id, c.occurrence) for c in made.conflicts] == [("b", 1)]
+        same(plan, late)
+
+
 # --- worked examples: what resolution does, seen through a window ---------------------
 
 PURCHASE = date(2026, 1, 5)  # a Monday

@@ -20,6 +20,15 @@ window, not on its zone or id, so the days kept by rule, with the omissions and
 conflicts, are kept (a bounded number of them) for the next subject with the same
 days; only placing them in the subject's zone is done for each.
 
+Subjects whose days differ are often alike all the same: the same touch points at
+the same distances, only weeks or years apart. What resolution decides depends only on
+those distances and on which days the calendars it asks about are open (see
+:func:`~touchpoints._core.fatigue.decide`), so each resolution is kept (a bounded
+number of them) with the calendar days it asked about and their answers. The next
+subject with the same distances, whose calendars answer the same on the same days
+moved by the same number of days, gets that resolution moved to its days; any other
+is resolved anew.
+
 The compiled form is kept with the plan, in the memo the compiled path uses (which
 holds the value ``compiled`` found for a plain plan). Subjects and windows the
 compiled path does not cover (history, renewals, a calendar of their own, a missing
@@ -30,14 +39,21 @@ generic engine, which gives the same result.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from operator import sub
 from typing import Final, NamedTuple
 
 from touchpoints._core import compiled as plain
 from touchpoints._core import compiled_days as rule_days
 from touchpoints._core.arithmetic import UTC
-from touchpoints._core.fatigue import FatigueRules, merged_omission, resolve_fatigue
+from touchpoints._core.fatigue import (
+    FatigueRules,
+    Resolution,
+    adjustments,
+    decide,
+    merged_omission,
+    remarks,
+)
 from touchpoints._core.outputs import Conflict, Omission, TouchPoint
 from touchpoints._core.rows import Entry
 from touchpoints._model import Adjustment, Fatigue, Memo, Plan, Rule, Subject
@@ -97,6 +113,25 @@ class _Settled(NamedTuple):
 _SETTLED: Final = 4_096
 """The most anchor days and windows a compiled fatigue plan keeps what they come to."""
 
+_Asked = tuple[tuple[int, int, bool], ...]
+"""What a resolution asked of the calendars: rule position, day number, and whether
+the rule's calendar is open that day."""
+
+
+class _Decided(NamedTuple):
+    """A resolution kept for the touch points at the same distances: the day it was
+    decided from (the earliest touch point's), the resolution, what it asked of the
+    calendars, and the latest day it could have reached from there."""
+
+    origin: int
+    resolution: Resolution
+    asked: _Asked
+    reach: int
+
+
+_DECIDED: Final = 4_096
+"""The most distances between touch points a compiled fatigue plan keeps resolutions of."""
+
 
 class FatigueCompiled:
     """A fatigue plan compiled for the subjects and windows the compiled path covers.
@@ -116,6 +151,7 @@ class FatigueCompiled:
     __slots__ = (
         "_base",
         "_days",
+        "_decided",
         "_margin",
         "_prepared",
         "_ranks",
@@ -140,6 +176,9 @@ class FatigueCompiled:
         # What the anchor days and windows met so far come to, at most _SETTLED of
         # them (then it starts again).
         self._settled: dict[tuple[int | None, ...], _Settled] = {}
+        # The resolutions of the distances between touch points met so far, at most
+        # _DECIDED of them (then it starts again).
+        self._decided: dict[tuple[tuple[int, int, int], ...], _Decided] = {}
 
     def run(
         self, subject: Subject, start: date | None, end: date | None, limit: int
@@ -244,43 +283,86 @@ class FatigueCompiled:
     def _resolve(
         self, found: list[_Found], lower: int | None, upper: int | None
     ) -> _Resolved | None:
-        """Resolve fatigue on ``found`` as the engine does: its rows in the engine's
-        order (by rule, then occurrence), the resolution, then the window."""
-        fromordinal, combine = date.fromordinal, datetime.combine
-        times, ranks = self._times, self._ranks
-        new = tuple.__new__
-        entries: list[Entry] = []
-        for day, _, position, occurrence, moves, rule in found:
-            at = times[position]
-            wall = fromordinal(day) if at is None else combine(fromordinal(day), at)
-            entries.append(new(Entry, (wall, position, 1, occurrence, rule, moves, None)))
-        try:
-            placed, merged, conflicts = resolve_fatigue(
-                entries, self._prepared, is_open=self._is_open()
-            )
-        except OverflowError:
-            return None  # a touch point pushed past the year 9999: the engine's to say
-
-        def inside(wall: date) -> bool:
-            day = wall.toordinal()
-            return (upper is None or day < upper) and (lower is None or day >= lower)
-
-        kept = tuple(
-            (e.due.toordinal(), ranks[e.position], e.position, e.occurrence, e.adjustments, e.rule)
-            for e in placed
-            if inside(e.due)
-        )
+        """Resolve fatigue on ``found`` as the engine does (its rows in the engine's
+        order: by rule, then occurrence), then apply the window."""
+        origin = min([point[0] for point in found])
+        distances = tuple([(point[0] - origin, point[2], point[3]) for point in found])
+        decided = self._decided.get(distances)
+        entries: list[Entry] | None = None
+        if decided is not None and self._holds(decided, origin):
+            shift = origin - decided.origin
+        else:
+            entries = self._entries(found)
+            asked: list[tuple[int, int, bool]] = []
+            try:
+                resolution = decide(entries, self._prepared, is_open=self._is_open(asked))
+            except OverflowError:
+                return None  # a touch point pushed past the year 9999: the engine's to say
+            reach = resolution.latest + self._prepared.max_shift
+            decided = _Decided(origin, resolution, tuple(asked), reach)
+            if reach <= rule_days.LAST:  # no step of the resolution met the end of time
+                if len(self._decided) >= _DECIDED:
+                    self._decided.clear()  # one step, safe if threads share the plan
+                self._decided[distances] = decided
+            shift = 0
+        resolution = decided.resolution
+        kept: list[_Found] = []
+        for n, number, moves in resolution.placed:
+            point = found[n]
+            if moves:
+                _, rank, position, occurrence, own, rule = point
+                added = adjustments(moves, shift)
+                point = (number + shift, rank, position, occurrence, (*own, *added), rule)
+            if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower):
+                kept.append(point)
+        if not resolution.merged and not resolution.conflicts:
+            return tuple(kept), (), ()
+        merged, conflicts = remarks(entries or self._entries(found), resolution, shift)
         omitted = tuple(
-            merged_omission(entry, note, into) for entry, note, into in merged if inside(entry.due)
+            merged_omission(entry, note, into)
+            for entry, note, into in merged
+            if (upper is None or entry.due.toordinal() < upper)
+            and (lower is None or entry.due.toordinal() >= lower)
         )
-        return kept, omitted, tuple(conflicts)
+        return tuple(kept), omitted, tuple(conflicts)
 
-    def _is_open(self) -> Callable[[int, date], bool]:
+    def _entries(self, found: list[_Found]) -> list[Entry]:
+        """``found`` as the engine's rows, by rule and occurrence, each on its day
+        (resolution reads days, not times of day)."""
+        fromordinal, new = date.fromordinal, tuple.__new__
+        return [
+            new(Entry, (fromordinal(day), position, 1, occurrence, rule, moves, None))
+            for day, _, position, occurrence, moves, rule in found
+        ]
+
+    def _holds(self, decided: _Decided, origin: int) -> bool:
+        """Whether ``decided``, moved to start on day ``origin``, is what resolution
+        decides there: the calendars it asked about answer the same on the moved days,
+        and no step could reach the end of time."""
+        shift = origin - decided.origin
+        if decided.reach + shift > rule_days.LAST:
+            return False
+        days, fromordinal = self._days, date.fromordinal
+        for position, number, answer in decided.asked:
+            calendar = days[position]
+            assert calendar is not None  # only calendars are asked
+            if (calendar.closed_because(fromordinal(number + shift)) is None) is not answer:
+                return False
+        return True
+
+    def _is_open(self, asked: list[tuple[int, int, bool]]) -> Callable[[int, date], bool]:
+        """``is_open`` for :func:`~touchpoints._core.fatigue.decide`, noting in
+        ``asked`` every day it asks a rule's calendar about, with the answer."""
         days = self._days
+        note = asked.append
 
         def is_open(position: int, day: date) -> bool:
             open_days = days[position]
-            return open_days is None or open_days.closed_because(day) is None
+            if open_days is None:
+                return True  # every day, whatever the day
+            answer = open_days.closed_because(day) is None
+            note((position, day.toordinal(), answer))
+            return answer
 
         return is_open
 
