@@ -27,7 +27,8 @@ those distances and on which days the calendars it asks about are open (see
 number of them) with the calendar days it asked about and their answers. The next
 subject with the same distances, whose calendars answer the same on the same days
 moved by the same number of days, gets that resolution moved to its days; any other
-is resolved anew.
+is resolved anew, and its resolution is kept beside the others of those distances (a
+few of them).
 
 The compiled form is kept with the plan, in the memo the compiled path uses (which
 holds the value ``compiled`` found for a plain plan). Subjects and windows the
@@ -132,6 +133,9 @@ class _Decided(NamedTuple):
 _DECIDED: Final = 4_096
 """The most distances between touch points a compiled fatigue plan keeps resolutions of."""
 
+_VARIANTS: Final = 4
+"""The most resolutions kept for the same distances (their calendars answered otherwise)."""
+
 
 class FatigueCompiled:
     """A fatigue plan compiled for the subjects and windows the compiled path covers.
@@ -177,8 +181,8 @@ class FatigueCompiled:
         # them (then it starts again).
         self._settled: dict[tuple[int | None, ...], _Settled] = {}
         # The resolutions of the distances between touch points met so far, at most
-        # _DECIDED of them (then it starts again).
-        self._decided: dict[tuple[tuple[int, int, int], ...], _Decided] = {}
+        # _DECIDED distances (then it starts again) and _VARIANTS resolutions each.
+        self._decided: dict[tuple[tuple[int, int, int], ...], tuple[_Decided, ...]] = {}
 
     def run(
         self, subject: Subject, start: date | None, end: date | None, limit: int
@@ -287,9 +291,10 @@ class FatigueCompiled:
         order: by rule, then occurrence), then apply the window."""
         origin = min([point[0] for point in found])
         distances = tuple([(point[0] - origin, point[2], point[3]) for point in found])
-        decided = self._decided.get(distances)
+        known = self._decided.get(distances, ())
         entries: list[Entry] | None = None
-        if decided is not None and self._holds(decided, origin):
+        decided = next((kept for kept in known if self._holds(kept, origin)), None)
+        if decided is not None:
             shift = origin - decided.origin
         else:
             entries = self._entries(found)
@@ -303,7 +308,8 @@ class FatigueCompiled:
             if reach <= rule_days.LAST:  # no step of the resolution met the end of time
                 if len(self._decided) >= _DECIDED:
                     self._decided.clear()  # one step, safe if threads share the plan
-                self._decided[distances] = decided
+                # The newest first, beside those whose calendars answered otherwise.
+                self._decided[distances] = (decided, *known[: _VARIANTS - 1])
             shift = 0
         resolution = decided.resolution
         kept: list[_Found] = []
