@@ -158,10 +158,8 @@ class FatigueCompiled:
         "_decided",
         "_margin",
         "_prepared",
-        "_ranks",
         "_settled",
         "_spans",
-        "_times",
     )
 
     def __init__(self, base: plain.Compiled, rules: Fatigue) -> None:
@@ -169,13 +167,9 @@ class FatigueCompiled:
         self._prepared = FatigueRules.of(rules)
         self._margin = rules.margin().days
         self._spans = _spans(rules)
-        compiled_rules = base._rules
-        # By rule position: its contact time's rank and time (-1 and None: all day),
-        # and the open days it may move to (None: every day).
-        self._ranks = tuple(rule.rank for rule in compiled_rules)
-        self._times = tuple(rule.time for rule in compiled_rules)
+        # By rule position: the open days it may move to (None: every day).
         self._days = tuple(
-            None if rule.days is None else rule.days.open_days for rule in compiled_rules
+            None if rule.days is None else rule.days.open_days for rule in base._rules
         )
         # What the anchor days and windows met so far come to, at most _SETTLED of
         # them (then it starts again).
