@@ -363,34 +363,6 @@ class TestResolutionsKeptByDistance:
             assert [(tp.rule_id, tp.due) for tp in made] == expected[subject.id]
             same(plan, subject)
 
-    def test_near_the_end_of_time_it_is_resolved_anew(self) -> None:
-        # The same two touch points a day apart, 30 days' spacing: bought in 2026,
-        # the email moves 30 days on. Bought on 20 December 9999 there is no day 30
-        # days on, so it stays in conflict, whatever an earlier subject found.
-        plan = Plan.model_validate(
-            {
-                "plan": "p",
-                "fatigue": {"spacing": "30 days", "merge": False},
-                "touchpoints": [
-                    {"id": "a", "title": "A", "channel": "call", "at": "purchase"},
-                    {"id": "b", "title": "B", "channel": "email", "at": "purchase + 1 day"},
-                ],
-            }
-        )
-        early = schedule(plan, Subject(id="s1", anchors={"purchase": date(2026, 1, 5)}))
-        assert [(tp.rule_id, tp.due) for tp in early] == [
-            ("a", date(2026, 1, 5)),
-            ("b", date(2026, 2, 4)),
-        ]
-        late = Subject(id="s2", anchors={"purchase": date(9999, 12, 20)})
-        made = schedule(plan, late)
-        assert [(tp.rule_id, tp.due) for tp in made] == [
-            ("a", date(9999, 12, 20)),
-            ("b", date(9999, 12, 21)),
-        ]
-        assert [(c.rule_id, c.occurrence) for c in made.conflicts] == [("b", 1)]
-        same(plan, late)
-
 
 # --- worked examples: what resolution does, seen through a window ---------------------
 

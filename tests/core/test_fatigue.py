@@ -274,18 +274,21 @@ print(found[0].day, found[1])
 
 
 @pytest.mark.parametrize(
-    "fatigue",
+    ("fatigue", "early"),
     [
-        {"spacing": "30 days", "merge": False},
-        {"caps": [{"max": 1, "per": "52 weeks"}], "merge": False},
+        ({"spacing": "30 days", "merge": False}, date(2026, 2, 4)),
+        # 52 weeks is further than max_shift (60 days): b stays in 2026 too.
+        ({"caps": [{"max": 1, "per": "52 weeks"}], "merge": False}, date(2026, 1, 6)),
     ],
 )
 def test_no_day_past_the_calendar_is_free_so_the_touch_point_stays_in_conflict(
-    fatigue: dict[str, Any],
+    fatigue: dict[str, Any], early: date
 ) -> None:
     # b would have to move 30 days (or 52 weeks) past 21 December 9999: no such day
     # exists, so it stays on its day and the conflict says so, as when max_shift is
-    # reached; it used to raise Python's OverflowError.
+    # reached; it used to raise Python's OverflowError. A subject bought in 2026,
+    # scheduled first with the same plan, has its touch points at the same distances:
+    # what was decided for it must not be served near the end of time.
     plan = Plan.model_validate(
         {
             "plan": "p",
@@ -296,6 +299,8 @@ def test_no_day_past_the_calendar_is_free_so_the_touch_point_stays_in_conflict(
             ],
         }
     )
+    before = schedule(plan, Subject(id="s1", anchors={"purchase": date(2026, 1, 5)}))
+    assert [(tp.rule_id, tp.due) for tp in before] == [("a", date(2026, 1, 5)), ("b", early)]
     made = schedule(plan, Subject(id="s", anchors={"purchase": date(9999, 12, 20)}))
     assert [(tp.rule_id, tp.due) for tp in made] == [
         ("a", date(9999, 12, 20)),
