@@ -121,13 +121,12 @@ the rule's calendar is open that day."""
 
 class _Decided(NamedTuple):
     """A resolution kept for the touch points at the same distances: the day it was
-    decided from (the earliest touch point's), the resolution, what it asked of the
-    calendars, and the latest day it could have reached from there."""
+    decided from (the earliest touch point's), the resolution and what it asked of
+    the calendars."""
 
     origin: int
     resolution: Resolution
     asked: _Asked
-    reach: int
 
 
 _DECIDED: Final = 4_096
@@ -250,11 +249,7 @@ class FatigueCompiled:
             kept, omitted, conflicts = resolved
             found = list(kept)
         elif lower is not None or upper is not None:
-            found = [
-                point
-                for point in found
-                if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower)
-            ]
+            found = [point for point in found if _inside(point[0], lower, upper)]
         by_rule: dict[int, list[rule_days.Planned]] = {}
         for day, _, position, n, moves, _ in found:
             by_rule.setdefault(position, []).append((n, day, moves))
@@ -297,9 +292,8 @@ class FatigueCompiled:
                 resolution = decide(entries, self._prepared, is_open=self._is_open(asked))
             except OverflowError:
                 return None  # a touch point pushed past the year 9999: the engine's to say
-            reach = resolution.latest + self._prepared.max_shift
-            decided = _Decided(origin, resolution, tuple(asked), reach)
-            if reach <= rule_days.LAST:  # no step of the resolution met the end of time
+            decided = _Decided(origin, resolution, tuple(asked))
+            if not self._meets_the_end(resolution, 0):
                 if len(self._decided) >= _DECIDED:
                     self._decided.clear()  # one step, safe if threads share the plan
                 # The newest first, beside those whose calendars answered otherwise.
@@ -313,7 +307,7 @@ class FatigueCompiled:
                 _, rank, position, occurrence, own, rule = point
                 added = adjustments(moves, shift)
                 point = (number + shift, rank, position, occurrence, (*own, *added), rule)
-            if (upper is None or point[0] < upper) and (lower is None or point[0] >= lower):
+            if _inside(point[0], lower, upper):
                 kept.append(point)
         if not resolution.merged and not resolution.conflicts:
             return tuple(kept), (), ()
@@ -321,8 +315,7 @@ class FatigueCompiled:
         omitted = tuple(
             merged_omission(entry, note, into)
             for entry, note, into in merged
-            if (upper is None or entry.due.toordinal() < upper)
-            and (lower is None or entry.due.toordinal() >= lower)
+            if _inside(entry.due.toordinal(), lower, upper)
         )
         return tuple(kept), omitted, tuple(conflicts)
 
@@ -340,7 +333,7 @@ class FatigueCompiled:
         decides there: the calendars it asked about answer the same on the moved days,
         and no step could reach the end of time."""
         shift = origin - decided.origin
-        if decided.reach + shift > rule_days.LAST:
+        if self._meets_the_end(decided.resolution, shift):
             return False
         days, fromordinal = self._days, date.fromordinal
         for position, number, answer in decided.asked:
@@ -349,6 +342,11 @@ class FatigueCompiled:
             if (calendar.closed_because(fromordinal(number + shift)) is None) is not answer:
                 return False
         return True
+
+    def _meets_the_end(self, resolution: Resolution, shift: int) -> bool:
+        """Whether ``resolution``, moved by ``shift`` days, could have looked for a free
+        day past 9999-12-31: then the end of time, not the distances, shaped it."""
+        return resolution.latest + shift + self._prepared.max_shift > rule_days.LAST
 
     def _is_open(self, asked: list[tuple[int, int, bool]]) -> Callable[[int, date], bool]:
         """``is_open`` for :func:`~touchpoints._core.fatigue.decide`, noting in
@@ -365,6 +363,12 @@ class FatigueCompiled:
             return answer
 
         return is_open
+
+
+def _inside(day: int, lower: int | None, upper: int | None) -> bool:
+    """Whether day number ``day`` is in the window from ``lower`` to before ``upper``
+    (None: unbounded)."""
+    return (upper is None or day < upper) and (lower is None or day >= lower)
 
 
 _UNCOVERED: Final = "uncovered"
