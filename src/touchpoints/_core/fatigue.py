@@ -78,7 +78,7 @@ class _Item:
 
     @property
     def name(self) -> str:
-        return f"{self.rule_id!r} #{self.order[2]}"
+        return _name(self.rule_id, self.order[2])
 
     @property
     def rule_id(self) -> str:
@@ -238,7 +238,7 @@ def remarks(
     merged = []
     for n, kept, number in resolution.merged:
         into = entries[kept]
-        name = f"{into.rule.id!r} #{into.occurrence}"
+        name = _name(into.rule.id, into.occurrence)
         merged.append((entries[n], f"merged into {name} on {_label(number + shift)}", into))
     conflicts = [
         Conflict(
@@ -382,6 +382,11 @@ _new: Final = tuple.__new__
 
 def _label(number: int) -> str:
     return day_label(date.fromordinal(number))
+
+
+def _name(rule_id: str, occurrence: int) -> str:
+    """How resolution's words name a touch point: ``'renewal' #1``."""
+    return f"{rule_id!r} #{occurrence}"
 
 
 def _clash(
