@@ -34,6 +34,7 @@ __all__ = [
     "moved_to",
     "place",
     "roll",
+    "roll_day",
     "shifter",
     "skipped_day",
     "widen",
@@ -112,12 +113,29 @@ def widen(bound: date | None, by: timedelta) -> date | None:
 
 def roll(wall: Wall, days: OpenDays) -> tuple[Wall, tuple[Adjustment, ...]]:
     """Move a wall-clock value off a closed day, keeping its time of day."""
-    day = day_of(wall)
-    rolled, reason, passed = days.roll_passing(day)
-    if reason is None:
+    rolled, moves = roll_day(day_of(wall), days)
+    if not moves:
         return wall, ()
     moved = datetime.combine(rolled, wall.time()) if isinstance(wall, datetime) else rolled
-    return moved, (Adjustment(day, rolled, reason, closed=passed, kind="rolled"),)
+    return moved, moves
+
+
+def roll_day(day: date, days: OpenDays) -> tuple[date, tuple[Adjustment, ...]]:
+    """Move a day off a closed day: the day it lands on, and the adjustment saying
+    why (none when it stays).
+
+    >>> from touchpoints._model import BusinessCalendar
+    >>> bavaria = OpenDays.resolve([BusinessCalendar(holidays="DE-BY")])
+    >>> moved, (why,) = roll_day(date(2026, 4, 5), bavaria)  # Easter Sunday
+    >>> print(why)
+    Sun 2026-04-05 -> Tue 2026-04-07: weekend on Sun 2026-04-05; holiday: Easter Monday on Mon 2026-04-06
+    >>> roll_day(date(2026, 4, 7), bavaria)
+    (datetime.date(2026, 4, 7), ())
+    """  # noqa: E501 - doctest output is one line
+    rolled, reason, passed = days.roll_passing(day)
+    if reason is None:
+        return day, ()
+    return rolled, (Adjustment(day, rolled, reason, closed=passed, kind="rolled"),)
 
 
 def skipped_day(wall: datetime, due: datetime, zone: ZoneInfo) -> Adjustment:

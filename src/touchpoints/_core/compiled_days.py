@@ -18,7 +18,7 @@ from datetime import date, time
 from itertools import repeat
 from typing import Final
 
-from touchpoints._core.arithmetic import roll
+from touchpoints._core.arithmetic import roll_day
 from touchpoints._core.series import first_at_or_after
 from touchpoints._model import Adjustment, AnchorExpression, Duration, OpenDays, Rule
 
@@ -129,12 +129,8 @@ class RollingDays:
         known = self._rolls.get(day)
         if known is not None:
             return known
-        value = date.fromordinal(day)
-        if self.open_days.closed_because(value) is None:
-            result: tuple[int, tuple[Adjustment, ...]] = (day, ())  # most days are open
-        else:
-            moved, moves = roll(value, self.open_days)
-            result = moved.toordinal(), moves
+        moved, moves = roll_day(_fromordinal(day), self.open_days)
+        result = (moved.toordinal(), moves) if moves else (day, ())
         rolls = self._rolls
         if len(rolls) >= _ROLLS:
             rolls.clear()
