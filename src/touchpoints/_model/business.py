@@ -323,6 +323,7 @@ class _Year(NamedTuple):
     reasons: tuple[str | None, ...]
 
 
+_FIRST_DAY: Final = date.min.toordinal()
 _LAST_DAY: Final = date.max.toordinal()
 _NOT_FOUND: Final[tuple[None, tuple[tuple[date, str], ...]]] = (None, ())
 
@@ -538,15 +539,17 @@ class OpenDays:
         ``step``, or None when there is none within :attr:`reach` days (or before the
         ends of time); with the closed days passed over, ``day`` first."""
         passed = [(day, reason)]
-        candidate = day
-        one = timedelta(days=step)
-        try:
-            for _ in range(self.reach):
-                candidate += one
-                why = self.closed_because(candidate)
-                if why is None:
-                    return candidate, tuple(passed)
-                passed.append((candidate, why))
-        except OverflowError:
-            pass
+        number = day.toordinal()
+        first, reasons = self._years.get(day.year) or self._year(day.year)
+        for _ in range(self.reach):
+            number += step
+            if not first <= number < first + len(reasons):  # into another year
+                if not _FIRST_DAY <= number <= _LAST_DAY:
+                    break
+                year = date.fromordinal(number).year
+                first, reasons = self._years.get(year) or self._year(year)
+            why = reasons[number - first]
+            if why is None:
+                return date.fromordinal(number), tuple(passed)
+            passed.append((date.fromordinal(number), why))
         return None, ()
