@@ -93,6 +93,8 @@ def shift_of(expression: AnchorExpression) -> Shift | None:
 
 
 def step_of(duration: Duration) -> tuple[int, int] | None:
+    """A series' step as (months, days), or None if it is not compiled. A compiled
+    step is never zero: without months, its days are more than zero."""
     if duration.business_days or duration.has_time or duration.is_zero:
         return None
     return duration.years * 12 + duration.months, duration.weeks * 7 + duration.days
@@ -161,26 +163,14 @@ def planned_days(
         if not FIRST <= first <= LAST:
             raise Outside
     step = compiled_rule.step
-    if compiled_rule.days is not None or (step is not None and (step[0] or step[1] <= 0)):
+    if compiled_rule.days is not None or (step is not None and step[0]):
         return rolled_days(compiled_rule, values, first, lower, upper, room)
     if step is None:  # ``at``, on its day
         if (upper is not None and first >= upper) or (lower is not None and first < lower):
             return _NONE
         return ((1, first, ()),) if room > 0 else None
-    # A series of whole days on no calendar: the days from the first on or after
-    # ``lower`` to the last before ``upper``, its ``until`` and its ``count``, at once.
-    days = step[1]
-    last = LAST
-    if compiled_rule.until is not None:
-        until_name, until_months, until_days = compiled_rule.until
-        last = advance(values[until_name], until_months, until_days)
-    if upper is not None and upper <= last:
-        last = upper - 1
-    count = compiled_rule.count
-    if count is not None:
-        last = min(last, first + days * (count - 1))
-    n = 1 if lower is None or first >= lower else (lower - first + days - 1) // days + 1
-    found = range(first + days * (n - 1), last + 1, days)
+    # A series of whole days on no calendar: its days in the window at once.
+    n, found = _whole_days(compiled_rule, values, first, step[1], lower, upper)
     if len(found) > room:
         return None
     return zip(range(n, n + len(found)), found, repeat(()))
@@ -207,6 +197,9 @@ def rolled_days(
     planned: Iterable[tuple[int, int]]
     if step is None:
         planned = ((1, first),)
+    elif not step[0]:
+        n, run = _whole_days(compiled_rule, values, first, step[1], seek, stop)
+        planned = enumerate(run, n)
     else:
         name = compiled_rule.start[0]
         planned = series_days(compiled_rule, values, values[name], first, step, seek, stop)
@@ -225,6 +218,27 @@ def rolled_days(
     return found
 
 
+def _whole_days(
+    compiled_rule: CompiledRule,
+    values: dict[str, int],
+    first: int,
+    days: int,
+    lower: int | None,
+    upper: int | None,
+) -> tuple[int, range]:
+    """A series ``days`` (> 0) apart from day number ``first``: the first occurrence
+    number on or after ``lower``, and the days from it up to the last one before
+    ``upper``, on or before its ``until`` and within its ``count``."""
+    last = LAST if upper is None else upper - 1
+    if compiled_rule.until is not None:
+        until_name, until_months, until_days = compiled_rule.until
+        last = min(last, advance(values[until_name], until_months, until_days))
+    if compiled_rule.count is not None:
+        last = min(last, first + days * (compiled_rule.count - 1))
+    n = 1 if lower is None or first >= lower else (lower - first + days - 1) // days + 1
+    return n, range(first + days * (n - 1), last + 1, days)
+
+
 def series_days(
     compiled_rule: CompiledRule,
     values: dict[str, int],
@@ -236,7 +250,8 @@ def series_days(
 ) -> Iterator[tuple[int, int]]:
     """A series' occurrence numbers and planned day numbers, from the first one on or
     after ``seek`` up to the first one on or after ``stop``, its ``until`` or its
-    ``count`` (``occurrences`` in the engine)."""
+    ``count`` (``occurrences`` in the engine), for a step with calendar months (see
+    :func:`_whole_days` for the others)."""
     months, days = step
     _, base_months, base_days = compiled_rule.start
     until = LAST
@@ -244,17 +259,6 @@ def series_days(
         until_name, until_months, until_days = compiled_rule.until
         until = min(until, advance(values[until_name], until_months, until_days))
     count = compiled_rule.count
-    if not months:
-        # Whole days: the first occurrence on or after ``seek`` in one division.
-        n = 1 if seek is None or first >= seek else -((first - seek) // days) + 1
-        day = first + days * (n - 1)
-        while (count is None or n <= count) and day <= until:
-            yield n, day
-            if stop is not None and day >= stop:
-                return
-            n += 1
-            day += days
-        return
 
     def nth(n: int) -> int:
         try:
