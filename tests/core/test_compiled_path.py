@@ -180,6 +180,14 @@ CHANGES = (
 TIMES = ("00:00", "00:30", "01:00", "01:30", "01:59", "02:00", "02:15", "02:30", "03:00", "23:30")
 STARTS = ("purchase", "purchase - 3 days", "purchase + 1 month")
 STEPS = ("1 day", "1 week", "1 month", "1 year", "13 days", "1 month 1 day")
+CONVENTIONS = (
+    "following",
+    "preceding",
+    "modified_following",
+    "modified_preceding",
+    "nearest",
+    "keep",
+)
 
 
 @st.composite
@@ -255,7 +263,7 @@ class TestAwkwardDays:
 
     @given(
         st.dates(date(2020, 1, 1), date(2027, 12, 31)),
-        st.sampled_from(("following", "preceding", "modified_following", "modified_preceding")),
+        st.sampled_from(CONVENTIONS),
         st.sampled_from(("90 days", "1 week", "1 month")),
         st.none() | st.dates(date(2020, 1, 1), date(2028, 12, 31)),
     )
