@@ -325,6 +325,7 @@ class _Year(NamedTuple):
 
 _FIRST_DAY: Final = date.min.toordinal()
 _LAST_DAY: Final = date.max.toordinal()
+_NO_DAYS: Final[tuple[str | None, ...]] = ()
 _NOT_FOUND: Final[tuple[None, tuple[tuple[date, str], ...]]] = (None, ())
 
 
@@ -540,7 +541,7 @@ class OpenDays:
         ends of time); with the closed days passed over, ``day`` first."""
         passed = [(day, reason)]
         number = day.toordinal()
-        first, reasons = self._years.get(day.year) or self._year(day.year)
+        first, reasons = number, _NO_DAYS  # no year yet: the first step fetches one
         for _ in range(self.reach):
             number += step
             if not first <= number < first + len(reasons):  # into another year
