@@ -12,10 +12,11 @@ which sends the subject to the generic engine. Used by :mod:`.compiled`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from itertools import repeat
+from types import MappingProxyType
 from typing import Final
 
 from touchpoints._core.arithmetic import roll_day
@@ -118,22 +119,24 @@ class CompiledRule:
 class RollingDays:
     """A rule's business calendar, with the rolls of the days met so far."""
 
-    __slots__ = ("_rolls", "open_days", "reach")
+    __slots__ = ("known", "open_days", "reach")
 
     def __init__(self, days: OpenDays) -> None:
         self.open_days = days
         self.reach = days.reach
-        # At most _ROLLS of them, then it starts again (clearing is one step).
-        self._rolls: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
+        # The rolls worked out so far, by day number (read them with :meth:`roll`, or
+        # straight from here where a method call is too dear): at most _ROLLS of them,
+        # then it starts again (clearing is one step).
+        self.known: dict[int, tuple[int, tuple[Adjustment, ...]]] = {}
 
     def roll(self, day: int) -> tuple[int, tuple[Adjustment, ...]]:
         """Day number ``day`` moved off a closed day, and the adjustment saying why."""
-        known = self._rolls.get(day)
+        known = self.known.get(day)
         if known is not None:
             return known
         moved, moves = roll_day(_fromordinal(day), self.open_days)
         result = (moved.toordinal(), moves) if moves else (day, ())
-        rolls = self._rolls
+        rolls = self.known
         if len(rolls) >= _ROLLS:
             rolls.clear()
         rolls[day] = result
@@ -144,6 +147,8 @@ Planned = tuple[int, int, tuple[Adjustment, ...]]
 """A touch point's day found: occurrence, day number and the adjustments moving it there."""
 
 _NONE: Final = ((0, 0, ()),)[:0]
+_NO_ROLLS: Final[Mapping[int, tuple[int, tuple[Adjustment, ...]]]] = MappingProxyType({})
+"""What a rule without a calendar reads for its rolls (it never asks: it has none)."""
 
 
 def planned_days(
@@ -204,12 +209,16 @@ def rolled_days(
         name = compiled_rule.start[0]
         planned = series_days(compiled_rule, values, values[name], first, step, seek, stop)
     found: list[Planned] = []
+    # The rolls met before, read here: a method call per touch point costs more.
+    known: Mapping[int, tuple[int, tuple[Adjustment, ...]]] = (
+        days.known if days is not None else _NO_ROLLS
+    )
     for occurrence, day in planned:
         if stop is not None and day >= stop:
             break
         moves: tuple[Adjustment, ...] = ()
         if days is not None:
-            day, moves = days.roll(day)
+            day, moves = known.get(day) or days.roll(day)
         if (upper is not None and day >= upper) or (lower is not None and day < lower):
             continue
         found.append((occurrence, day, moves))
