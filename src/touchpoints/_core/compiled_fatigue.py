@@ -153,6 +153,7 @@ class FatigueCompiled:
 
     __slots__ = (
         "_base",
+        "_channels",
         "_days",
         "_decided",
         "_margin",
@@ -166,7 +167,9 @@ class FatigueCompiled:
         self._prepared = FatigueRules.of(rules)
         self._margin = rules.margin().days
         self._spans = _spans(rules)
-        # By rule position: the open days it may move to (None: every day).
+        # By rule position: its channel, and the open days it may move to (None:
+        # every day).
+        self._channels = tuple(rule.rule.channel for rule in base._rules)
         self._days = tuple(
             None if rule.days is None else rule.days.open_days for rule in base._rules
         )
@@ -231,43 +234,59 @@ class FatigueCompiled:
         reach = upper
         if upper is not None and upper + self._margin <= rule_days.LAST:
             reach = upper + self._margin
-        found: list[_Found] = []
+        # Each rule's days by its position, in the order of its occurrences (as made()
+        # takes them): most subjects meet no fatigue rule, and their days stay so.
+        by_rule: dict[int, list[rule_days.Planned]] = {}
+        count = 0
         for compiled_rule in base._rules:
-            planned = rule_days.planned_days(compiled_rule, values, None, reach, limit - len(found))
+            planned = rule_days.planned_days(compiled_rule, values, None, reach, limit - count)
             if planned is None:
                 return None  # the engine raises TooManyTouchPointsError
-            rank, position = compiled_rule.rank, compiled_rule.position
-            rule = compiled_rule.rule
-            found.extend((day, rank, position, n, moves, rule) for n, day, moves in planned)
-        count = len(found)
+            days = planned if type(planned) is list else list(planned)
+            by_rule[compiled_rule.position] = days
+            count += len(days)
         omitted: tuple[Omission, ...] = ()
         conflicts: tuple[Conflict, ...] = ()
-        if self._meets_a_rule(found):
+        if self._meets_a_rule(by_rule):
+            # The engine's rows: by rule, then occurrence.
+            found: list[_Found] = [
+                (day, compiled_rule.rank, compiled_rule.position, n, moves, compiled_rule.rule)
+                for compiled_rule in base._rules
+                for n, day, moves in by_rule[compiled_rule.position]
+            ]
             resolved = self._resolve(found, lower, upper)
             if resolved is None:
                 return None
             kept, omitted, conflicts = resolved
-            found = list(kept)
+            by_rule = {}
+            for day, _, position, n, moves, _ in kept:
+                by_rule.setdefault(position, []).append((n, day, moves))
+            for planned in by_rule.values():
+                planned.sort()  # in the order of their occurrences, as made() takes them
         elif lower is not None or upper is not None:
-            found = [point for point in found if _inside(point[0], lower, upper)]
-        by_rule: dict[int, list[rule_days.Planned]] = {}
-        for day, _, position, n, moves, _ in found:
-            by_rule.setdefault(position, []).append((n, day, moves))
-        for planned in by_rule.values():
-            planned.sort()  # in the order of their occurrences, as made() takes them
+            for position, days in by_rule.items():
+                by_rule[position] = [point for point in days if _inside(point[1], lower, upper)]
         return _Settled(count, by_rule, omitted, conflicts)
 
-    def _meets_a_rule(self, found: list[_Found]) -> bool:
+    def _meets_a_rule(self, by_rule: dict[int, list[rule_days.Planned]]) -> bool:
         """Whether some spacing or cap holds more touch points than it allows: only
         then can resolution change anything."""
         every: list[int] | None = None  # every touch point's day, sorted once
+        channels = self._channels
         for channel, most, days in self._spans:
             if channel is None:
                 if every is None:
-                    every = sorted([point[0] for point in found])
+                    every = sorted([point[1] for planned in by_rule.values() for point in planned])
                 near = every
             else:
-                near = sorted([point[0] for point in found if point[5].channel == channel])
+                near = sorted(
+                    [
+                        point[1]
+                        for position, planned in by_rule.items()
+                        if channels[position] == channel
+                        for point in planned
+                    ]
+                )
             # The days from each touch point to the one ``most`` places after it.
             if min(map(sub, near[most:], near), default=days) < days:
                 return True
