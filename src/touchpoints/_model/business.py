@@ -162,7 +162,7 @@ class BusinessCalendar(Frozen):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Adjustment:
     """One move of a touch point, and why.
 
@@ -201,6 +201,22 @@ class Adjustment:
     closed: tuple[tuple[date, str], ...] = field(default=(), compare=False)
     kind: AdjustmentKind = "other"
 
+    def __init__(
+        self,
+        before: date,
+        after: date,
+        reason: str,
+        closed: tuple[tuple[date, str], ...] = (),
+        kind: AdjustmentKind = "other",
+    ) -> None:
+        # The fields' slots, set as a frozen dataclass's own __init__ sets them but
+        # without its object.__setattr__ call each: rolls make one per closed day.
+        _BEFORE(self, before)
+        _AFTER(self, after)
+        _REASON(self, reason)
+        _CLOSED(self, closed)
+        _KIND(self, kind)
+
     @property
     def story(self) -> str:
         """The reason, or, when the days passed over were closed for several reasons,
@@ -220,6 +236,11 @@ class Adjustment:
         if self.before == self.after:
             return f"{day_label(self.before)}: {self.reason}"
         return f"{day_label(self.before)} -> {day_label(self.after)}: {self.story}"
+
+
+_BEFORE, _AFTER, _REASON, _CLOSED, _KIND = (
+    vars(Adjustment)[name].__set__ for name in ("before", "after", "reason", "closed", "kind")
+)
 
 
 _ROLL_WORDS: Final = re.compile(
