@@ -135,7 +135,7 @@ def roll_day(day: date, days: OpenDays) -> tuple[date, tuple[Adjustment, ...]]:
     rolled, reason, passed = days.roll_passing(day)
     if reason is None:
         return day, ()
-    # Positional: a dataclass reads its arguments quicker so, and rolls are hot.
+    # Positional arguments, read quicker: rolls are hot.
     return rolled, (Adjustment(day, rolled, reason, passed, "rolled"),)
 
 
