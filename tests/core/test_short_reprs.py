@@ -43,6 +43,19 @@ def test_a_touch_point_repr_names_rule_occurrence_due_and_subject() -> None:
     )
 
 
+def test_a_touch_point_kept_on_a_closed_day_is_not_said_to_have_moved() -> None:
+    # Easter Monday, 2026-04-06, is closed; the calendar keeps touch points there.
+    data = PLAN.model_dump(mode="json")
+    data["calendar"] = {"holidays": "DE-BY", "roll": "keep"}
+    keeping = Plan.model_validate(data)
+    tp = schedule(keeping, SUBJECT)[1]
+    assert [a.kind for a in tp.adjustments] == ["rolled"]  # it says why it stayed
+    assert repr(tp) == (
+        "TouchPoint('service' #2, due 2026-04-06T10:00:00+02:00[Europe/Berlin], "
+        "subject 'cust-42', plan 'after-sales')"
+    )
+
+
 def test_a_schedule_repr_gives_count_first_and_last_due_and_counts() -> None:
     # The last is 2027-05-06, Ascension Day in Bavaria: moved to the Friday.
     text = repr(schedule(PLAN, SUBJECT))

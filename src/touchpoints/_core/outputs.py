@@ -169,7 +169,8 @@ class TouchPoint(NamedTuple):
         TouchPoint('call' #1, due 2026-01-15, subject 'c1', plan 'p')
         """
         term = f" of term {self.term}" if self.term != 1 else ""
-        moved = f", moved from {self.planned.isoformat()}" if self.adjustments else ""
+        planned = self.planned
+        moved = f", moved from {planned.isoformat()}" if planned != day_of(self.due) else ""
         done = f", done {self.done_on.isoformat()}" if self.done_on is not None else ""
         return (
             f"TouchPoint({self.rule_id!r} #{self.occurrence}{term}, due {due_text(self.due)}"
