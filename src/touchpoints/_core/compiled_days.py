@@ -12,11 +12,10 @@ which sends the subject to the generic engine. Used by :mod:`.compiled`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from itertools import repeat
-from types import MappingProxyType
 from typing import Final
 
 from touchpoints._core.arithmetic import roll_day
@@ -147,8 +146,6 @@ Planned = tuple[int, int, tuple[Adjustment, ...]]
 """A touch point's day found: occurrence, day number and the adjustments moving it there."""
 
 _NONE: Final = ((0, 0, ()),)[:0]
-_NO_ROLLS: Final[Mapping[int, tuple[int, tuple[Adjustment, ...]]]] = MappingProxyType({})
-"""What a rule without a calendar reads for its rolls (it never asks: it has none)."""
 
 
 def planned_days(
@@ -209,16 +206,13 @@ def rolled_days(
         name = compiled_rule.start[0]
         planned = series_days(compiled_rule, values, values[name], first, step, seek, stop)
     found: list[Planned] = []
-    # The rolls met before, read here: a method call per touch point costs more.
-    known: Mapping[int, tuple[int, tuple[Adjustment, ...]]] = (
-        days.known if days is not None else _NO_ROLLS
-    )
     for occurrence, day in planned:
         if stop is not None and day >= stop:
             break
         moves: tuple[Adjustment, ...] = ()
         if days is not None:
-            day, moves = known.get(day) or days.roll(day)
+            # The rolls met before, read here: a method call per touch point costs more.
+            day, moves = days.known.get(day) or days.roll(day)
         if (upper is not None and day >= upper) or (lower is not None and day < lower):
             continue
         found.append((occurrence, day, moves))
@@ -238,14 +232,19 @@ def _whole_days(
     """A series ``days`` (> 0) apart from day number ``first``: the first occurrence
     number on or after ``lower``, and the days from it up to the last one before
     ``upper``, on or before its ``until`` and within its ``count``."""
-    last = LAST if upper is None else upper - 1
-    if compiled_rule.until is not None:
-        until_name, until_months, until_days = compiled_rule.until
-        last = min(last, advance(values[until_name], until_months, until_days))
+    last = min(LAST if upper is None else upper - 1, _until_day(compiled_rule, values))
     if compiled_rule.count is not None:
         last = min(last, first + days * (compiled_rule.count - 1))
     n = 1 if lower is None or first >= lower else (lower - first + days - 1) // days + 1
     return n, range(first + days * (n - 1), last + 1, days)
+
+
+def _until_day(compiled_rule: CompiledRule, values: dict[str, int]) -> int:
+    """The day number of a series' ``until`` (the last day of time without one)."""
+    if compiled_rule.until is None:
+        return LAST
+    name, months, days = compiled_rule.until
+    return advance(values[name], months, days)  # never past LAST: it raises Outside
 
 
 def series_days(
@@ -263,10 +262,7 @@ def series_days(
     :func:`_whole_days` for the others)."""
     months, days = step
     _, base_months, base_days = compiled_rule.start
-    until = LAST
-    if compiled_rule.until is not None:
-        until_name, until_months, until_days = compiled_rule.until
-        until = min(until, advance(values[until_name], until_months, until_days))
+    until = _until_day(compiled_rule, values)
     count = compiled_rule.count
 
     def nth(n: int) -> int:
